@@ -2,12 +2,87 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from decimal import Decimal
+from unittest.mock import AsyncMock, MagicMock, patch
+
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+)
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 # Imported first so the project's package wins over the test config dir's custom_components.
 import custom_components.eims  # noqa: F401
+from custom_components.eims.api import Balance, ClientStats
+from custom_components.eims.const import CONF_ACCOUNT, DOMAIN
+
+ENTRY_DATA = {
+    CONF_HOST: "127.0.0.1",
+    CONF_PORT: 20003,
+    CONF_SSL: False,
+    CONF_VERIFY_SSL: True,
+    CONF_ACCOUNT: "demo",
+    CONF_PASSWORD: "s3cret-pass",
+    CONF_WEBHOOK_ID: "eims_test_webhook",
+}
+UNIQUE_ID = "127.0.0.1:20003:demo"
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components."""
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """An EIMS entry pointing at the gateway on loopback."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="demo @ 127.0.0.1",
+        unique_id=UNIQUE_ID,
+        data=dict(ENTRY_DATA),
+        version=1,
+        minor_version=1,
+    )
+
+
+@pytest.fixture
+def mock_setup_entry() -> Generator[AsyncMock]:
+    """Keep the config flow tests from setting the entry up."""
+    with patch(
+        "custom_components.eims.async_setup_entry", return_value=True
+    ) as mock_setup:
+        yield mock_setup
+
+
+@pytest.fixture
+def mock_client() -> Generator[MagicMock]:
+    """The gateway client, autospecced, answering like a healthy gateway."""
+    with patch(
+        "custom_components.eims.connection.EimsClient", autospec=True
+    ) as client_class:
+        client = client_class.return_value
+        client.base_url = "http://127.0.0.1:20003"
+        client.stats = ClientStats()
+        client.get_balance.return_value = Balance(
+            balance=Decimal("99.990000"), gift=Decimal("50.00000")
+        )
+        yield client
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, mock_client: MagicMock
+) -> MockConfigEntry:
+    """Set the integration up with the mocked client."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry

@@ -1,10 +1,34 @@
-"""Tests for setting up the EIMS integration."""
+"""Tests for setting up, polling and unloading an EIMS account."""
 
+from __future__ import annotations
+
+from decimal import Decimal
+import logging
+from unittest.mock import MagicMock
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.loader import async_get_integration
 from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
-from custom_components.eims.const import DOMAIN
+from custom_components.eims.api import (
+    Balance,
+    EimsAuthError,
+    EimsConnectionError,
+    EimsIpLimitedError,
+    EimsLockedError,
+)
+from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
+
+BALANCE = "sensor.demo_127_0_0_1_balance"
 
 
 async def test_integration_loads(hass: HomeAssistant) -> None:
@@ -14,3 +38,139 @@ async def test_integration_loads(hass: HomeAssistant) -> None:
     assert integration.config_flow is True
     assert await async_setup_component(hass, DOMAIN, {})
     assert DOMAIN in hass.config.components
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An entry loads, shows its balance and unloads cleanly."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert hass.states.get(BALANCE).state == "99.99"
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+
+
+@pytest.mark.parametrize(
+    ("error", "state"),
+    [
+        (EimsConnectionError("refused"), ConfigEntryState.SETUP_RETRY),
+        (
+            EimsIpLimitedError(-2, "ip_limited", "IP limited"),
+            ConfigEntryState.SETUP_RETRY,
+        ),
+        (EimsAuthError(-1, "invalid_auth", "auth"), ConfigEntryState.SETUP_ERROR),
+    ],
+)
+async def test_setup_failures(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    mock_client: MagicMock,
+    error: Exception,
+    state: ConfigEntryState,
+) -> None:
+    """Connection problems retry the setup; refused credentials start reauth."""
+    mock_client.get_balance.side_effect = error
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is state
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert bool(flows) is isinstance(error, EimsAuthError)
+
+
+async def test_reauth_started_later(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    mock_client: MagicMock,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A -1 during normal polling starts reauth."""
+    mock_client.get_balance.side_effect = EimsAuthError(-1, "invalid_auth", "auth")
+    init_integration.runtime_data.coordinator.request_balance()
+    freezer.tick(UPDATE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_balance_polled_rarely(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    mock_client: MagicMock,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The balance is asked for on its own interval, not every cycle, and on demand."""
+    assert mock_client.get_balance.await_count == 1
+    for _ in range(3):
+        freezer.tick(UPDATE_INTERVAL)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert mock_client.get_balance.await_count == 1
+
+    mock_client.get_balance.return_value = Balance(
+        balance=Decimal("12.5"), gift=Decimal(0)
+    )
+    freezer.tick(BALANCE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert mock_client.get_balance.await_count == 2
+    assert hass.states.get(BALANCE).state == "12.5"
+
+    assert await async_setup_component(hass, "homeassistant", {})
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": BALANCE}, blocking=True
+    )
+    assert mock_client.get_balance.await_count == 3
+
+
+@pytest.mark.parametrize(
+    ("error", "issue"),
+    [
+        (EimsIpLimitedError(-2, "ip_limited", "IP limited"), "ip_limited"),
+        (EimsLockedError(-13, "account_locked", "User locked"), "account_locked"),
+    ],
+)
+async def test_unavailable_and_repair_issue(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    mock_client: MagicMock,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+    error: Exception,
+    issue: str,
+) -> None:
+    """A refusal makes entities unavailable and raises a repair; an answer clears both."""
+    issue_id = f"{issue}_{init_integration.entry_id}"
+    mock_client.get_balance.side_effect = error
+    for _ in range(2):
+        init_integration.runtime_data.coordinator.request_balance()
+        freezer.tick(UPDATE_INTERVAL)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert caplog.text.count("Error fetching") == 1
+
+    caplog.clear()
+    caplog.set_level(logging.INFO)
+    mock_client.get_balance.side_effect = None
+    freezer.tick(UPDATE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(BALANCE).state == "99.99"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert caplog.text.count("recovered") == 1
+
+
+async def test_migrate_from_future_version(
+    hass: HomeAssistant, mock_client: MagicMock
+) -> None:
+    """An entry from a newer version is not loaded."""
+    entry = MockConfigEntry(domain=DOMAIN, version=2, data={}, unique_id="x")
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR

@@ -1,0 +1,265 @@
+"""Config flow for the EIMS SMS Gateway integration."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+import zoneinfo
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+)
+from homeassistant.core import callback
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .api import (
+    EimsAuthError,
+    EimsConnectionError,
+    EimsError,
+    EimsHttpError,
+    EimsIpLimitedError,
+    EimsLockedError,
+    EimsResponseError,
+)
+from .connection import account_key, async_create_client, split_gateway_url
+from .const import (
+    CONF_ACCOUNT,
+    CONF_CURRENCY,
+    CONF_ENCRYPTION_KEY,
+    CONF_GATEWAY_TIME_ZONE,
+    DEFAULT_PORT,
+    DOMAIN,
+    LOGGER,
+    NO_CURRENCY,
+)
+from .coordinator import EimsConfigEntry
+
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+PORT = vol.All(
+    NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)),
+    vol.Coerce(int),
+)
+
+CONNECTION_FIELDS: dict[vol.Marker, Any] = {
+    vol.Required(CONF_HOST): TextSelector(),
+    vol.Required(CONF_PORT, default=DEFAULT_PORT): PORT,
+    vol.Required(CONF_SSL, default=False): BooleanSelector(),
+    vol.Required(CONF_VERIFY_SSL, default=True): BooleanSelector(),
+}
+CREDENTIAL_FIELDS: dict[vol.Marker, Any] = {
+    vol.Required(CONF_PASSWORD): PASSWORD,
+    vol.Optional(CONF_ENCRYPTION_KEY): PASSWORD,
+}
+USER_SCHEMA = vol.Schema(
+    {
+        **CONNECTION_FIELDS,
+        vol.Required(CONF_ACCOUNT): TextSelector(),
+        **CREDENTIAL_FIELDS,
+    }
+)
+CONNECTION_SCHEMA = vol.Schema(CONNECTION_FIELDS)
+CREDENTIAL_SCHEMA = vol.Schema(CREDENTIAL_FIELDS)
+
+
+async def _async_check(flow: ConfigFlow, data: dict[str, Any]) -> dict[str, str]:
+    """Ask the gateway for the balance; return the form's errors (empty when it answered)."""
+    try:
+        client = await async_create_client(flow.hass, data)
+        await client.get_balance()
+    except EimsAuthError:
+        return {"base": "invalid_auth"}
+    except EimsIpLimitedError:
+        return {"base": "ip_limited"}
+    except EimsLockedError:
+        return {"base": "account_locked"}
+    except EimsResponseError, EimsHttpError:
+        return {"base": "invalid_response"}
+    except EimsConnectionError:
+        return {"base": "cannot_connect"}
+    except EimsError:
+        return {"base": "unknown"}
+    except Exception:  # noqa: BLE001
+        LOGGER.exception("Unexpected error while checking the gateway")
+        return {"base": "unknown"}
+    return {}
+
+
+def _normalise(user_input: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Split a URL in the host field into host, port and TLS; None when it is not one."""
+    data = dict(user_input)
+    try:
+        data[CONF_HOST], data[CONF_PORT], data[CONF_SSL] = split_gateway_url(
+            data[CONF_HOST], int(data[CONF_PORT]), data[CONF_SSL]
+        )
+    except ValueError:
+        return None
+    if not data.get(CONF_ENCRYPTION_KEY):
+        data.pop(CONF_ENCRYPTION_KEY, None)
+    return data
+
+
+class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add an EIMS account."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: EimsConfigEntry) -> EimsOptionsFlow:
+        """Return the options flow."""
+        return EimsOptionsFlow()
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the gateway and the account, and check them with a balance query."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if (data := _normalise(user_input)) is None:
+                errors[CONF_HOST] = "invalid_host"
+            else:
+                await self.async_set_unique_id(account_key(data))
+                self._abort_if_unique_id_configured()
+                if not (errors := await _async_check(self, data)):
+                    data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
+                    return self.async_create_entry(
+                        title=f"{data[CONF_ACCOUNT]} @ {data[CONF_HOST]}", data=data
+                    )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start re-entering the credentials after the gateway refused them."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the password (and key) again."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {**entry.data, **user_input}
+            if not user_input.get(CONF_ENCRYPTION_KEY):
+                data.pop(CONF_ENCRYPTION_KEY, None)
+            if not (errors := await _async_check(self, data)):
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=CREDENTIAL_SCHEMA,
+            errors=errors,
+            description_placeholders={
+                CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
+                CONF_HOST: entry.data[CONF_HOST],
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change where the gateway is; the account stays the same."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if (data := _normalise({**entry.data, **user_input})) is None:
+                errors[CONF_HOST] = "invalid_host"
+            else:
+                # The account is not in this form: the entry keeps its account, and its
+                # unique id follows the new address unless another entry has it already.
+                unique_id = account_key(data)
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                if not (errors := await _async_check(self, data)):
+                    return self.async_update_reload_and_abort(
+                        entry,
+                        unique_id=unique_id,
+                        data=data,
+                        title=f"{data[CONF_ACCOUNT]} @ {data[CONF_HOST]}",
+                    )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                CONNECTION_SCHEMA, user_input or entry.data
+            ),
+            errors=errors,
+            description_placeholders={CONF_ACCOUNT: entry.data[CONF_ACCOUNT]},
+        )
+
+
+class EimsOptionsFlow(OptionsFlowWithReload):
+    """Change how the account's figures and times are read."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the currency and the gateway's time zone."""
+        if user_input is not None:
+            return self.async_create_entry(data=user_input)
+        zones = await self.hass.async_add_executor_job(zoneinfo.available_timezones)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_CURRENCY, default=NO_CURRENCY): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[NO_CURRENCY, *sorted(ACTIVE_CURRENCIES)],
+                        mode=SelectSelectorMode.DROPDOWN,
+                        translation_key=CONF_CURRENCY,
+                        sort=False,
+                    )
+                ),
+                vol.Required(
+                    CONF_GATEWAY_TIME_ZONE, default=self.hass.config.time_zone
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=sorted(zones), mode=SelectSelectorMode.DROPDOWN
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, self.config_entry.options
+            ),
+            description_placeholders={"webhook_url": self._webhook_url()},
+        )
+
+    def _webhook_url(self) -> str:
+        """Return the URL to paste into the gateway's push report setting."""
+        try:
+            return webhook.async_generate_url(
+                self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
+            )
+        except NoURLAvailableError:
+            return "-"

@@ -1,0 +1,116 @@
+"""Recipients' phone numbers: split, validated and normalised to E.164, masked for logs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+import re
+from typing import Final
+
+import phonenumbers
+
+# Commas and semicolons, ASCII or full-width (typed with a Chinese input method), and newlines.
+_ENTRY_SEPARATORS: Final = re.compile(r"[,;\uff0c\uff1b\r\n]")
+_FORMATTING: Final = re.compile(r"[\s\-.()]")
+_DIALLABLE: Final = re.compile(r"\+?[0-9]+")
+_SHORT_CODE: Final = re.compile(r"[0-9]{3,8}")
+_NOT_DIGIT: Final = re.compile(r"[^0-9]")
+_MASK_HEAD: Final = 3
+_MASK_TAIL: Final = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumbers:
+    """Recipients sorted into normalised valid numbers and the entries that are not numbers."""
+
+    valid: list[str]
+    invalid: list[str]
+
+
+def split_numbers(value: str | Sequence[str]) -> list[str]:
+    """
+    Return the entries of a list or of a text separated by commas, semicolons or newlines.
+
+    Each list item is split the same way; blanks around entries and empty entries are dropped.
+    """
+    items = [value] if isinstance(value, str) else value
+    return [
+        entry
+        for item in items
+        for raw in _ENTRY_SEPARATORS.split(item)
+        if (entry := raw.strip())
+    ]
+
+
+def normalise_numbers(
+    value: str | Sequence[str], *, country: str | None, plus: bool
+) -> ParsedNumbers:
+    """
+    Normalise every entry of `value` (see `split_numbers` and `normalise_number`).
+
+    Valid numbers keep their input order and appear once, however they were written; invalid
+    entries are kept as the user wrote them, in input order, each spelling once.
+    """
+    valid: dict[str, None] = {}
+    invalid: dict[str, None] = {}
+    for entry in split_numbers(value):
+        if (number := normalise_number(entry, country=country, plus=plus)) is None:
+            invalid[entry] = None
+        else:
+            valid[number] = None
+    return ParsedNumbers(valid=list(valid), invalid=list(invalid))
+
+
+def normalise_number(number: str, *, country: str | None, plus: bool) -> str | None:
+    """
+    Return `number` in E.164, with or without its leading "+", or None when it is invalid.
+
+    Spaces, dashes, dots and parentheses are ignored; any other character makes it invalid.
+    "+" or "00" starts an international number; "00" is accepted whatever `country` dials
+    abroad with, and `country`'s own international prefix (011 in the US) works too. Any
+    other number is national to `country` (ISO 3166 alpha-2): without a country, only
+    international numbers are valid.
+
+    Valid means `phonenumbers.is_valid_number`, or else 3 to 8 digits and nothing else: a
+    short code (like "10010" in the gateway's samples), returned as its digits. A number
+    valid in `country` wins over a short code: "20123456" is +4520123456 in Denmark.
+    """
+    cleaned = _FORMATTING.sub("", number)
+    if not _DIALLABLE.fullmatch(cleaned):
+        return None
+    normalised = _normalise(cleaned, country.upper() if country else None)
+    if normalised is None or plus:
+        return normalised
+    return normalised.removeprefix("+")
+
+
+def mask_number(number: str) -> str:
+    """
+    Return `number` for logs and diagnostics: its first 3 and last 2 digits, the rest as "*".
+
+    A leading "+" is kept and formatting dropped ("+447911123456" gives "+447*******56"); a
+    number of 5 digits or fewer has nothing left to hide, so all its digits are masked.
+    """
+    digits = _NOT_DIGIT.sub("", number)
+    sign = "+" if number.lstrip().startswith("+") else ""
+    hidden = len(digits) - _MASK_HEAD - _MASK_TAIL
+    if hidden <= 0:
+        return sign + "*" * len(digits)
+    return sign + digits[:_MASK_HEAD] + "*" * hidden + digits[-_MASK_TAIL:]
+
+
+# Bulk sends repeat the same recipients and libphonenumber parsing is the slow part.
+@lru_cache(maxsize=16384)
+def _normalise(cleaned: str, region: str | None) -> str | None:
+    """Return the E.164 form (with "+") or the short code of a cleaned entry, or None."""
+    international = "+" + cleaned[2:] if cleaned.startswith("00") else cleaned
+    try:
+        parsed = phonenumbers.parse(international, region)
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is not None and phonenumbers.is_valid_number(parsed):
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if _SHORT_CODE.fullmatch(cleaned):
+        return cleaned
+    return None

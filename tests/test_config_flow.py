@@ -1,0 +1,288 @@
+"""Tests for the EIMS config flow."""
+
+from __future__ import annotations
+
+from unittest.mock import MagicMock
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SSL,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.eims.api import (
+    EimsAuthError,
+    EimsConnectionError,
+    EimsError,
+    EimsHttpError,
+    EimsIpLimitedError,
+    EimsLockedError,
+    EimsResponseError,
+    EimsTimeoutError,
+)
+from custom_components.eims.const import (
+    CONF_ACCOUNT,
+    CONF_CURRENCY,
+    CONF_ENCRYPTION_KEY,
+    CONF_GATEWAY_TIME_ZONE,
+    DOMAIN,
+)
+
+from .conftest import ENTRY_DATA, UNIQUE_ID
+
+USER_INPUT = {
+    CONF_HOST: "127.0.0.1",
+    CONF_PORT: 20003,
+    CONF_SSL: False,
+    CONF_VERIFY_SSL: True,
+    CONF_ACCOUNT: "demo",
+    CONF_PASSWORD: "s3cret-pass",
+}
+
+pytestmark = pytest.mark.usefixtures("mock_setup_entry")
+
+
+async def test_user_flow(hass: HomeAssistant, mock_client: MagicMock) -> None:
+    """The happy path creates an entry after a balance query."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**USER_INPUT, CONF_ENCRYPTION_KEY: ""}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "demo @ 127.0.0.1"
+    assert result["result"].unique_id == UNIQUE_ID
+    data = dict(result["data"])
+    assert data.pop(CONF_WEBHOOK_ID)
+    assert data == USER_INPUT
+    mock_client.get_balance.assert_awaited_once()
+
+
+@pytest.mark.parametrize(
+    ("url", "host", "port", "ssl"),
+    [
+        ("https://sms.example.com:8443/", "sms.example.com", 8443, True),
+        ("http://203.0.113.10", "203.0.113.10", 20003, False),
+        ("  gw.example.com ", "gw.example.com", 20003, False),
+    ],
+)
+async def test_user_flow_url(
+    hass: HomeAssistant,
+    mock_client: MagicMock,
+    url: str,
+    host: str,
+    port: int,
+    ssl: bool,
+) -> None:
+    """A URL in the host field sets host, port and TLS."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**USER_INPUT, CONF_HOST: url}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_HOST] == host
+    assert result["data"][CONF_PORT] == port
+    assert result["data"][CONF_SSL] is ssl
+    assert result["result"].unique_id == f"{host}:{port}:demo"
+
+
+@pytest.mark.parametrize("url", ["ftp://example.com", "http://", ""])
+async def test_user_flow_invalid_host(
+    hass: HomeAssistant, mock_client: MagicMock, url: str
+) -> None:
+    """A host that is neither a name nor an http(s) URL is refused, then corrected."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**USER_INPUT, CONF_HOST: url}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_HOST: "invalid_host"}
+    mock_client.get_balance.assert_not_called()
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    ("error", "key"),
+    [
+        (EimsAuthError(-1, "invalid_auth", "Authentication error"), "invalid_auth"),
+        (EimsIpLimitedError(-2, "ip_limited", "IP limited"), "ip_limited"),
+        (EimsLockedError(-13, "account_locked", "User locked"), "account_locked"),
+        (EimsResponseError("not JSON"), "invalid_response"),
+        (EimsHttpError(404, "/getbalance"), "invalid_response"),
+        (EimsConnectionError("refused"), "cannot_connect"),
+        (EimsTimeoutError("timeout"), "cannot_connect"),
+        (EimsError("odd"), "unknown"),
+        (RuntimeError("bug"), "unknown"),
+    ],
+)
+async def test_user_flow_errors(
+    hass: HomeAssistant, mock_client: MagicMock, error: Exception, key: str
+) -> None:
+    """Each failure shows its error, and a retry that works creates the entry."""
+    mock_client.get_balance.side_effect = error
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": key}
+
+    mock_client.get_balance.side_effect = None
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_user_flow_already_configured(
+    hass: HomeAssistant, mock_client: MagicMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """The same account on the same gateway cannot be added twice."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**USER_INPUT, CONF_HOST: "http://127.0.0.1:20003"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    mock_client.get_balance.assert_not_called()
+
+
+async def test_reauth(
+    hass: HomeAssistant, mock_client: MagicMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Reauth checks the new credentials, shows errors, then updates the entry."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reauth_confirm"
+
+    mock_client.get_balance.side_effect = EimsAuthError(-1, "invalid_auth", "x")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    mock_client.get_balance.side_effect = None
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "new-pass", CONF_ENCRYPTION_KEY: "k3y"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert mock_config_entry.data[CONF_PASSWORD] == "new-pass"
+    assert mock_config_entry.data[CONF_ENCRYPTION_KEY] == "k3y"
+
+    result = await mock_config_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "plain-again", CONF_ENCRYPTION_KEY: ""}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert CONF_ENCRYPTION_KEY not in mock_config_entry.data
+
+
+async def test_reconfigure(
+    hass: HomeAssistant, mock_client: MagicMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Reconfigure moves the gateway address, checking it first."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+
+    mock_client.get_balance.side_effect = EimsConnectionError("refused")
+    new = {
+        CONF_HOST: "localhost",
+        CONF_PORT: 20003,
+        CONF_SSL: False,
+        CONF_VERIFY_SSL: True,
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], new)
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**new, CONF_HOST: "mailto://x"}
+    )
+    assert result["errors"] == {CONF_HOST: "invalid_host"}
+
+    mock_client.get_balance.side_effect = None
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {**new, CONF_HOST: "https://gw.example.com:8443"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_config_entry.data[CONF_HOST] == "gw.example.com"
+    assert mock_config_entry.data[CONF_PORT] == 8443
+    assert mock_config_entry.data[CONF_SSL] is True
+    assert mock_config_entry.data[CONF_ACCOUNT] == "demo"
+    assert mock_config_entry.data[CONF_PASSWORD] == ENTRY_DATA[CONF_PASSWORD]
+    assert mock_config_entry.unique_id == "gw.example.com:8443:demo"
+    assert mock_config_entry.title == "demo @ gw.example.com"
+
+
+async def test_reconfigure_onto_other_entry(
+    hass: HomeAssistant, mock_client: MagicMock, mock_config_entry: MockConfigEntry
+) -> None:
+    """Reconfigure refuses an address whose account is already another entry."""
+    mock_config_entry.add_to_hass(hass)
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="10.0.0.9:20003:demo",
+        data={**ENTRY_DATA, CONF_HOST: "10.0.0.9"},
+    )
+    other.add_to_hass(hass)
+    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_HOST: "10.0.0.9",
+            CONF_PORT: 20003,
+            CONF_SSL: False,
+            CONF_VERIFY_SSL: True,
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert mock_config_entry.data[CONF_HOST] == "127.0.0.1"
+    mock_client.get_balance.assert_not_called()
+
+
+async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Options set the currency and the gateway's time zone, then reload."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_CURRENCY: "EUR", CONF_GATEWAY_TIME_ZONE: "Asia/Shanghai"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options == {
+        CONF_CURRENCY: "EUR",
+        CONF_GATEWAY_TIME_ZONE: "Asia/Shanghai",
+    }
