@@ -1,0 +1,296 @@
+"""Async client for the EIMS SMS gateway's HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import UTC, tzinfo
+from functools import partial
+import json
+import logging
+import time
+from typing import Any, Final
+
+import aiohttp
+from yarl import URL
+
+from .auth import Credentials, MemorySeqSource, SeqSource, redact
+from .batching import SendBatch, plan_report_batches, plan_send_batches
+from .exceptions import (
+    EimsConnectionError,
+    EimsError,
+    EimsHttpError,
+    EimsTimeoutError,
+    EimsValidationError,
+)
+from .jobs import SmsJob
+from .models import (
+    Balance,
+    ClientStats,
+    InboundSms,
+    ReportCounters,
+    ReportResult,
+    ReportRow,
+    SendRequest,
+    SendResult,
+)
+from .parsers import (
+    Reply,
+    add_counters,
+    decode_reply,
+    parse_balance,
+    parse_job_reply,
+    parse_report_reply,
+    parse_send_reply,
+    parse_sms_reply,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_PORT: Final = 20003
+SMS_PAGE_SIZE: Final = 50
+_JSON_HEADERS: Final = {"Content-Type": "application/json;charset=utf-8"}
+
+
+def _send_item(item: SendRequest) -> dict[str, str | int]:
+    """Return the sendsms fields of one request."""
+    fields: dict[str, str | int] = {
+        "numbers": ",".join(item.numbers),
+        "content": item.content,
+        "smstype": int(item.sms_type),
+    }
+    optional = {
+        "mmstitle": item.mms_title,
+        "sender": item.sender,
+        "sendtime": item.send_time,
+    }
+    fields.update({key: value for key, value in optional.items() if value is not None})
+    return fields
+
+
+def _send_fields(batch: SendBatch) -> dict[str, Any]:
+    """Return the sendsms fields of one batch, in the `smsarray` form when it holds several."""
+    if batch.as_array:
+        return {"smsarray": [_send_item(item) for item in batch.items]}
+    return dict(_send_item(batch.items[0]))
+
+
+class EimsClient:
+    """Client for one EIMS account; the aiohttp session is the caller's."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        host: str,
+        *,
+        account: str,
+        password: str,
+        port: int = DEFAULT_PORT,
+        use_https: bool = False,
+        verify_ssl: bool = True,
+        key: str | None = None,
+        seq_source: SeqSource | None = None,
+        request_timeout: float = 10.0,
+        time_zone: tzinfo = UTC,
+        use_get: bool = False,
+    ) -> None:
+        """Set up the client; `key` switches to md5-signed passwords with `seq_source`."""
+        try:
+            self._base = URL.build(
+                scheme="https" if use_https else "http", host=host, port=port
+            )
+        except TypeError, ValueError:
+            raise EimsValidationError("host", "invalid_host", host) from None
+        self._session = session
+        self._credentials = Credentials(
+            account, password, key or None, seq_source or MemorySeqSource()
+        )
+        # One request at a time when signing, so the gateway sees seq values in order.
+        self._signing_lock = asyncio.Lock() if self._credentials.encrypted else None
+        self._ssl = verify_ssl
+        self._timeout = request_timeout
+        self._time_zone = time_zone
+        self._use_get = use_get
+        self.stats = ClientStats()
+
+    def __repr__(self) -> str:
+        """Show the gateway and account, never the secrets."""
+        return f"EimsClient({self.base_url!r}, account={self._credentials.account!r})"
+
+    @property
+    def base_url(self) -> str:
+        """Return scheme://host:port of the gateway, without credentials."""
+        return str(self._base)
+
+    async def _transfer(
+        self, method: str, path: str, fields: Mapping[str, Any]
+    ) -> bytes:
+        """
+        Send one request and return the body of a 2xx reply.
+
+        Only a failed TCP connect (nothing written) is retried, once. aiohttp's error
+        texts may hold the URL, so they are redacted and never chained.
+        """
+        url = self._base.with_path(path)
+        may_retry = True
+        while True:
+            auth = self._credentials.params(time.time)
+            secrets = self._credentials.secrets(auth)
+            payload = {**auth, **fields}
+            if method == "GET":
+                options: dict[str, Any] = {
+                    "params": {key: str(value) for key, value in payload.items()}
+                }
+            else:
+                body = json.dumps(payload, ensure_ascii=False).encode()
+                options = {"data": body, "headers": _JSON_HEADERS}
+            self.stats.requests += 1
+            failure: EimsError
+            try:
+                async with asyncio.timeout(self._timeout):
+                    async with self._session.request(
+                        method, url, ssl=self._ssl, allow_redirects=False, **options
+                    ) as response:
+                        reply = await response.read()
+            except aiohttp.ClientConnectorError as err:
+                message = redact(f"{type(err).__name__}: {err}", secrets)
+                if may_retry:
+                    _LOGGER.debug("%s %s: %s; retrying once", method, path, message)
+                    may_retry = False
+                    continue
+                failure = EimsConnectionError(f"Cannot connect for {path}: {message}")
+            except TimeoutError:
+                failure = EimsTimeoutError(
+                    f"No reply for {path} within {self._timeout} s"
+                )
+            except aiohttp.ClientError as err:
+                message = redact(f"{type(err).__name__}: {err}", secrets)
+                failure = EimsConnectionError(f"Request for {path} failed: {message}")
+            else:
+                _LOGGER.debug("%s %s: HTTP %s", method, path, response.status)
+                if not 200 <= response.status < 300:
+                    raise EimsHttpError(response.status, path)
+                return reply
+            # Raised outside the except clauses so no aiohttp error rides along as context.
+            raise failure
+
+    async def _call[T](
+        self,
+        method: str,
+        path: str,
+        fields: Mapping[str, Any],
+        parse: Callable[[Reply], T],
+        *,
+        allow_empty_status: bool = False,
+    ) -> T:
+        """Make one API call and parse its reply, counting failures in `stats`."""
+        try:
+            if self._signing_lock is None:
+                body = await self._transfer(method, path, fields)
+            else:
+                async with self._signing_lock:
+                    body = await self._transfer(method, path, fields)
+            return parse(decode_reply(body, allow_empty_status=allow_empty_status))
+        except EimsError as err:
+            self.stats.errors += 1
+            self.stats.last_error = f"{type(err).__name__}: {err}"
+            _LOGGER.debug("%s %s failed: %s", method, path, self.stats.last_error)
+            raise
+
+    async def get_balance(self) -> Balance:
+        """Return the account's balance and gift balance."""
+        return await self._call("GET", "/getbalance", {}, parse_balance)
+
+    async def send_sms(self, requests: Sequence[SendRequest]) -> SendResult:
+        """
+        Send messages, never retried; each number goes out once per call.
+
+        Numbers are validated and split into requests of at most 10000 (POST) or
+        100 (GET). When a request fails after others were accepted, the error's
+        `partial` holds what was accepted.
+        """
+        batches = plan_send_batches(requests, use_get=self._use_get)
+        method = "GET" if self._use_get else "POST"
+        result = SendResult()
+        for batch in batches:
+            try:
+                success, fail, messages, failed = await self._call(
+                    method,
+                    "/sendsms",
+                    _send_fields(batch),
+                    partial(parse_send_reply, sent=batch.numbers),
+                )
+            except EimsError as err:
+                if result.requests:
+                    err.partial = result
+                raise
+            result.success += success
+            result.fail += fail
+            result.messages.extend(messages)
+            result.failed.extend(failed)
+            result.requests += 1
+        return result
+
+    async def get_reports(self, ids: Sequence[int]) -> ReportResult:
+        """Return the send and delivery reports of message ids, 200 per request."""
+        rows: list[ReportRow] = []
+        counters = ReportCounters()
+        batches = plan_report_batches(ids)
+        for batch in batches:
+            batch_rows, batch_counters = await self._call(
+                "GET",
+                "/getreport",
+                {"ids": ",".join(map(str, batch))},
+                lambda data: parse_report_reply(data, self._time_zone),
+            )
+            rows.extend(batch_rows)
+            counters = add_counters(counters, batch_counters)
+        return ReportResult(rows=rows, counters=counters, requests=len(batches))
+
+    async def _fetch_sms(self, start_time: int | None) -> list[InboundSms]:
+        """Fetch one getsms page as returned, repeats included."""
+        fields = {} if start_time is None else {"start_time": start_time}
+        return await self._call(
+            "GET",
+            "/getsms",
+            fields,
+            lambda data: parse_sms_reply(data, self._time_zone),
+        )
+
+    async def get_sms_page(self, start_time: int | None = None) -> list[InboundSms]:
+        """Fetch one page (up to 50) of received SMS; the gateway forgets what it returns."""
+        return _drop_repeats(await self._fetch_sms(start_time), set())
+
+    async def iter_sms_pages(
+        self, start_time: int | None = None
+    ) -> AsyncIterator[list[InboundSms]]:
+        """
+        Yield received SMS page by page, so each can be stored before the next read.
+
+        Stops after a short page, or a full page holding nothing new (a gateway
+        that does not consume what it returns).
+        """
+        seen: set[int] = set()
+        while True:
+            rows = await self._fetch_sms(start_time)
+            page = _drop_repeats(rows, seen)
+            if page:
+                yield page
+            if len(rows) < SMS_PAGE_SIZE or not page:
+                return
+
+    async def create_job(self, job: SmsJob) -> int:
+        """Validate and create an SMS job; return its job id."""
+        return await self._call(
+            "POST", "/smsjob", job.to_body(), parse_job_reply, allow_empty_status=True
+        )
+
+
+def _drop_repeats(rows: list[InboundSms], seen: set[int]) -> list[InboundSms]:
+    """Drop SMS whose id was seen before (the spec's duplicate rule); record the rest."""
+    page: list[InboundSms] = []
+    for row in rows:
+        if row.id not in seen:
+            seen.add(row.id)
+            page.append(row)
+    return page

@@ -1,0 +1,229 @@
+"""Parsers for the gateway's replies: JSON decoding, status and one parser per endpoint."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping, Sequence
+from datetime import tzinfo
+from decimal import Decimal, InvalidOperation
+import json
+import re
+from typing import Any
+
+from .exceptions import EimsResponseError, status_error
+from .fields import (
+    as_int,
+    as_list,
+    as_number,
+    is_int,
+    optional_gateway_time,
+    optional_int,
+)
+from .models import (
+    Balance,
+    DeliverStatus,
+    FailedNumber,
+    InboundSms,
+    ReportCounters,
+    ReportRow,
+    SendStatus,
+    SentMessage,
+)
+from .validation import digits_key
+
+type Reply = dict[str, Any]
+
+# The spec's smsjob sample reply `{"status":, "jobid":2}` has no status value.
+_EMPTY_STATUS = re.compile(rb'("status"\s*:\s*)(?=[,}])')
+
+_COUNTER_KEYS = {
+    "success": "success",
+    "fail": "fail",
+    "unsent": "unsent",
+    "sending": "sending",
+    "deliverSuc": "deliver_success",
+    "deliverFail": "deliver_fail",
+    "deliverTimeout": "deliver_timeout",
+    "nofound": "not_found",
+}
+
+
+def decode_reply(body: bytes, *, allow_empty_status: bool = False) -> Reply:
+    """Decode a reply body into a JSON object and raise for a non-zero status."""
+    if allow_empty_status:
+        body = _EMPTY_STATUS.sub(rb"\g<1>null", body)
+    try:
+        data = json.loads(body)
+    except ValueError, RecursionError:
+        raise EimsResponseError("Reply is not JSON") from None
+    if not isinstance(data, dict):
+        raise EimsResponseError(f"Reply is not a JSON object: {type(data).__name__}")
+    if allow_empty_status and data.get("status", 0) is None:
+        return data
+    status = as_int(data.get("status"), "status")
+    if status != 0:
+        raise status_error(status)
+    return data
+
+
+def _decimal(value: object, name: str) -> Decimal:
+    """Read a decimal string (or JSON number) as a finite Decimal."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise EimsResponseError(f"{name} is not a decimal: {type(value).__name__}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise EimsResponseError(f"{name} is not a decimal") from None
+    if not number.is_finite():
+        raise EimsResponseError(f"{name} is not a finite decimal")
+    return number
+
+
+def parse_balance(data: Mapping[str, Any]) -> Balance:
+    """Parse a `getbalance` reply; a missing gift is zero."""
+    return Balance(
+        balance=_decimal(data.get("balance"), "balance"),
+        gift=_decimal(data.get("gift", "0"), "gift"),
+    )
+
+
+def parse_send_reply(
+    data: Mapping[str, Any], sent: Sequence[str]
+) -> tuple[int, int, list[SentMessage], list[FailedNumber]]:
+    """Parse a `sendsms` reply, matching returned numbers to sent ones on digits."""
+    by_digits = {digits_key(number): number for number in sent}
+    messages: list[SentMessage] = []
+    for entry in as_list(data.get("array", []), "array"):
+        fields = as_list(entry, "array entry")
+        if len(fields) != 2:
+            raise EimsResponseError(f"Send entry has {len(fields)} fields, not 2")
+        returned = as_number(fields[0], "number")
+        number = by_digits.get(digits_key(returned), returned)
+        messages.append(SentMessage(number=number, id=as_int(fields[1], "id")))
+    accepted = {digits_key(message.number) for message in messages}
+    failed = [
+        FailedNumber(number=number, reason="not_accepted")
+        for number in sent
+        if digits_key(number) not in accepted
+    ]
+    success = optional_int(data, "success")
+    fail = optional_int(data, "fail")
+    return (
+        len(messages) if success is None else success,
+        len(failed) if fail is None else fail,
+        messages,
+        failed,
+    )
+
+
+def _is_numeric(value: object) -> bool:
+    """Tell numbers (ints or digit strings) from reason texts in a report row."""
+    return is_int(value) or (
+        isinstance(value, str) and value.isascii() and value.isdigit()
+    )
+
+
+def parse_report_row(row: object, tz: tzinfo) -> ReportRow:
+    """
+    Parse a report row of 4, 5, 6 or 7 fields by length and type.
+
+    The first four are always id, number, send time and send code; after them an
+    optional reason string and an optional (deliver time, deliver status) pair may
+    come in either order.
+    """
+    fields = as_list(row, "report row")
+    if not 4 <= len(fields) <= 7:
+        raise EimsResponseError(f"Report row has {len(fields)} fields")
+    tail = fields[4:]
+    numeric = [value for value in tail if _is_numeric(value)]
+    texts = [
+        value for value in tail if isinstance(value, str) and not _is_numeric(value)
+    ]
+    if (
+        len(numeric) not in (0, 2)
+        or len(texts) > 1
+        or len(numeric) + len(texts) != len(tail)
+    ):
+        raise EimsResponseError("Report row fields have unexpected types")
+    code = as_int(fields[3], "send status")
+    deliver_time = None
+    deliver_status = None
+    if numeric:
+        deliver_time = optional_gateway_time(numeric[0], tz, "deliver time")
+        deliver_status = DeliverStatus.from_code(as_int(numeric[1], "deliver status"))
+    return ReportRow(
+        id=as_int(fields[0], "id"),
+        number=as_number(fields[1], "number"),
+        send_time=optional_gateway_time(fields[2], tz, "send time"),
+        send_status=SendStatus.from_code(code),
+        send_code=code,
+        reason=texts[0] if texts else None,
+        deliver_time=deliver_time,
+        deliver_status=deliver_status,
+    )
+
+
+def parse_report_reply(
+    data: Mapping[str, Any], tz: tzinfo
+) -> tuple[list[ReportRow], ReportCounters]:
+    """Parse a `getreport` reply into rows and the counters it holds."""
+    rows = [
+        parse_report_row(row, tz) for row in as_list(data.get("array", []), "array")
+    ]
+    counters = ReportCounters(
+        **{name: optional_int(data, key) for key, name in _COUNTER_KEYS.items()}
+    )
+    return rows, counters
+
+
+def add_counters(total: ReportCounters, more: ReportCounters) -> ReportCounters:
+    """Sum two counter sets; a counter no reply held stays None."""
+    values: dict[str, int | None] = {}
+    for name in _COUNTER_KEYS.values():
+        left, right = getattr(total, name), getattr(more, name)
+        values[name] = right if left is None else left + (right or 0)
+    return ReportCounters(**values)
+
+
+def decode_content(raw: str) -> tuple[str, bool]:
+    """Decode base64 UTF-8 content; on failure keep the raw text and say so."""
+    try:
+        return base64.b64decode("".join(raw.split()), validate=True).decode(), True
+    except binascii.Error, ValueError:
+        return raw, False
+
+
+def parse_sms_row(row: object, tz: tzinfo) -> InboundSms:
+    """Parse a received SMS row: `[id, from, time, b64]` or `[id, from, to, time, b64]`."""
+    fields = as_list(row, "sms row")
+    if len(fields) not in (4, 5):
+        raise EimsResponseError(f"SMS row has {len(fields)} fields")
+    raw = fields[-1]
+    if not isinstance(raw, str):
+        raise EimsResponseError(f"SMS content is not a string: {type(raw).__name__}")
+    text, decoded = decode_content(raw)
+    try:
+        received_at = optional_gateway_time(fields[-2], tz, "receive time")
+    except EimsResponseError:
+        # Reading consumes the message: keep it even when its time is unreadable.
+        received_at = None
+    return InboundSms(
+        id=as_int(fields[0], "id"),
+        sender=as_number(fields[1], "sender"),
+        receiver=as_number(fields[2], "receiver") if len(fields) == 5 else None,
+        received_at=received_at,
+        text=text,
+        raw=raw,
+        decoded=decoded,
+    )
+
+
+def parse_sms_reply(data: Mapping[str, Any], tz: tzinfo) -> list[InboundSms]:
+    """Parse a `getsms` reply into its rows, repeats included."""
+    return [parse_sms_row(row, tz) for row in as_list(data.get("array", []), "array")]
+
+
+def parse_job_reply(data: Mapping[str, Any]) -> int:
+    """Parse an `smsjob` reply into the new job's id."""
+    return as_int(data.get("jobid"), "jobid")
