@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
 from decimal import Decimal
 from unittest.mock import AsyncMock, MagicMock, patch
 
@@ -17,6 +17,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from simulator.testing import RunningSimulator, run_simulator
 
 # Imported first so the project's package wins over the test config dir's custom_components.
 import custom_components.eims  # noqa: F401
@@ -86,3 +87,42 @@ async def init_integration(
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+def simulator_options() -> dict[str, object]:
+    """Options of the simulator's demo account; override in a module to change them."""
+    return {}
+
+
+@pytest.fixture
+async def simulator(
+    socket_enabled: None, simulator_options: dict[str, object]
+) -> AsyncGenerator[RunningSimulator]:
+    """A real EIMS gateway simulator on 127.0.0.1 (account demo, password demo)."""
+    async with run_simulator(**simulator_options) as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim_entry(simulator: RunningSimulator) -> MockConfigEntry:
+    """An entry for the simulator's demo account (not yet added to hass)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="demo @ 127.0.0.1",
+        unique_id=f"127.0.0.1:{simulator.port}:demo",
+        data={**ENTRY_DATA, CONF_PORT: simulator.port, CONF_PASSWORD: "demo"},
+        version=1,
+        minor_version=1,
+    )
+
+
+@pytest.fixture
+async def init_sim_entry(
+    hass: HomeAssistant, sim_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The simulator's entry, set up."""
+    sim_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(sim_entry.entry_id)
+    await hass.async_block_till_done()
+    return sim_entry

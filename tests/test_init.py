@@ -174,3 +174,16 @@ async def test_migrate_from_future_version(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_against_simulator(
+    hass: HomeAssistant, init_sim_entry: MockConfigEntry, simulator
+) -> None:
+    """Over real HTTP, the balance sensors show what the simulator's account holds."""
+    assert init_sim_entry.state is ConfigEntryState.LOADED
+    account = simulator.state.accounts["demo"]
+    assert Decimal(hass.states.get(BALANCE).state) == account.balance
+    assert (
+        Decimal(hass.states.get("sensor.demo_127_0_0_1_gift_balance").state)
+        == account.gift
+    )

@@ -1,0 +1,1 @@
+"""A local EIMS SMS gateway simulator for tests, development and benchmarks."""
