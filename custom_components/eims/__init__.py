@@ -7,16 +7,22 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .assist import async_setup_assist
 from .connection import async_create_client
 from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry, EimsCoordinator, EimsRuntimeData
+from .inbox import async_remove_inbox
+from .services import async_setup_services
+from .tracker import async_remove_store
+from .webhook import async_register_webhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-PLATFORMS: list[Platform] = [Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the EIMS integration."""
+    async_setup_services(hass)
     return True
 
 
@@ -24,15 +30,29 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     """Set up an EIMS account from a config entry."""
     client = await async_create_client(hass, entry.data, entry.options)
     coordinator = EimsCoordinator(hass, entry, client)
+    await coordinator.inbox.async_load()
+    await coordinator.tracker.async_load()
+    # Written at once on unload, so a reload finds every message still waiting.
+    entry.async_on_unload(coordinator.tracker.async_flush)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = EimsRuntimeData(client=client, coordinator=coordinator)
+    entry.async_on_unload(async_register_webhook(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await async_setup_assist(hass, entry)
+    # Only now that the event entity listens: SMS stored before are announced first.
+    await coordinator.inbox.async_start()
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:
     """Unload an EIMS account."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> None:
+    """Delete the account's stored data."""
+    await async_remove_inbox(hass, entry.entry_id)
+    await async_remove_store(hass, entry.entry_id)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:

@@ -8,12 +8,16 @@ import zoneinfo
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
+    ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlowWithReload,
+    SubentryFlowResult,
 )
 from homeassistant.const import (
     CONF_HOST,
+    CONF_NAME,
     CONF_PASSWORD,
     CONF_PORT,
     CONF_SSL,
@@ -35,7 +39,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
+import probatio as vol
 
 from .api import (
     EimsAuthError,
@@ -45,6 +49,12 @@ from .api import (
     EimsIpLimitedError,
     EimsLockedError,
     EimsResponseError,
+)
+from .assist import (
+    CONF_ASSIST,
+    AssistOptionsError,
+    assist_section,
+    async_check_assist_options,
 )
 from .connection import account_key, async_create_client, split_gateway_url
 from .const import (
@@ -58,10 +68,33 @@ from .const import (
     NO_CURRENCY,
 )
 from .coordinator import EimsConfigEntry
+from .numbers import normalise_numbers
+from .sending import (
+    CONF_MESSAGE_TYPE,
+    CONF_NUMBER_FORMAT,
+    CONF_NUMBERS,
+    CONF_SENDER,
+    MESSAGE_TYPE_MMS,
+    MESSAGE_TYPE_SMS,
+    NUMBER_FORMAT_DIGITS,
+    NUMBER_FORMAT_PLUS,
+    SUBENTRY_RECIPIENT,
+    listing,
+)
+from .tracker import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 PORT = vol.All(
     NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)),
+    vol.Coerce(int),
+)
+
+TRACKING_WINDOW = vol.All(
+    NumberSelector(
+        NumberSelectorConfig(
+            min=1, max=720, step=1, unit_of_measurement="h", mode=NumberSelectorMode.BOX
+        )
+    ),
     vol.Coerce(int),
 )
 
@@ -134,6 +167,14 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: EimsConfigEntry) -> EimsOptionsFlow:
         """Return the options flow."""
         return EimsOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Recipients are subentries: each one is a notify entity."""
+        return {SUBENTRY_RECIPIENT: RecipientSubentryFlow}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -224,9 +265,19 @@ class EimsOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the currency and the gateway's time zone."""
+        """Ask for the currency, the gateway's time zone and Assist over SMS."""
+        errors: dict[str, str] = {}
+        placeholders = {"webhook_url": self._webhook_url()}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            try:
+                assist = await async_check_assist_options(
+                    self.hass, user_input[CONF_ASSIST]
+                )
+            except AssistOptionsError as err:
+                errors["base"] = err.key
+                placeholders.update(err.placeholders)
+            else:
+                return self.async_create_entry(data={**user_input, CONF_ASSIST: assist})
         zones = await self.hass.async_add_executor_job(zoneinfo.available_timezones)
         schema = vol.Schema(
             {
@@ -245,14 +296,28 @@ class EimsOptionsFlow(OptionsFlowWithReload):
                         options=sorted(zones), mode=SelectSelectorMode.DROPDOWN
                     )
                 ),
+                vol.Required(
+                    CONF_NUMBER_FORMAT, default=NUMBER_FORMAT_PLUS
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[NUMBER_FORMAT_PLUS, NUMBER_FORMAT_DIGITS],
+                        translation_key=CONF_NUMBER_FORMAT,
+                    )
+                ),
+                vol.Required(
+                    CONF_TRACKING_WINDOW, default=DEFAULT_TRACKING_WINDOW_HOURS
+                ): TRACKING_WINDOW,
+                # Optional: a form sent without the collapsed section keeps Assist off.
+                vol.Optional(CONF_ASSIST, default={}): assist_section(self.hass),
             }
         )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, self.config_entry.options
+                schema, user_input or self.config_entry.options
             ),
-            description_placeholders={"webhook_url": self._webhook_url()},
+            errors=errors,
+            description_placeholders=placeholders,
         )
 
     def _webhook_url(self) -> str:
@@ -263,3 +328,94 @@ class EimsOptionsFlow(OptionsFlowWithReload):
             )
         except NoURLAvailableError:
             return "-"
+
+
+RECIPIENT_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_NAME): TextSelector(),
+        vol.Required(CONF_NUMBERS): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
+        ),
+        vol.Optional(CONF_SENDER): TextSelector(),
+        vol.Required(CONF_MESSAGE_TYPE, default=MESSAGE_TYPE_SMS): SelectSelector(
+            SelectSelectorConfig(
+                options=[MESSAGE_TYPE_SMS, MESSAGE_TYPE_MMS],
+                translation_key=CONF_MESSAGE_TYPE,
+            )
+        ),
+    }
+)
+
+
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Add or change a recipient: a name, its numbers, a sender id, SMS or MMS."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a recipient; the notify platform adds its entity."""
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            data = self._recipient_data(user_input, errors, placeholders)
+            if data is not None:
+                return self.async_create_entry(title=user_input[CONF_NAME], data=data)
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                RECIPIENT_SCHEMA, user_input
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a recipient; the entry reloads so its entity shows the change."""
+        subentry = self._get_reconfigure_subentry()
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            data = self._recipient_data(user_input, errors, placeholders)
+            if data is not None:
+                return self.async_update_reload_and_abort(
+                    self._get_entry(),
+                    subentry,
+                    title=user_input[CONF_NAME],
+                    data=data,
+                )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                RECIPIENT_SCHEMA,
+                user_input or {CONF_NAME: subentry.title, **subentry.data},
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    def _recipient_data(
+        self,
+        user_input: dict[str, Any],
+        errors: dict[str, str],
+        placeholders: dict[str, str],
+    ) -> dict[str, Any] | None:
+        """Return the subentry's data with numbers in E.164, or None with the form's errors."""
+        parsed = normalise_numbers(
+            user_input[CONF_NUMBERS], country=self.hass.config.country, plus=True
+        )
+        if parsed.invalid:
+            errors[CONF_NUMBERS] = "invalid_numbers"
+            placeholders["numbers"] = listing(parsed.invalid)
+            return None
+        if not parsed.valid:
+            errors[CONF_NUMBERS] = "no_numbers"
+            return None
+        data = {
+            CONF_NUMBERS: parsed.valid,
+            CONF_MESSAGE_TYPE: user_input[CONF_MESSAGE_TYPE],
+        }
+        if sender := user_input.get(CONF_SENDER, "").strip():
+            data[CONF_SENDER] = sender
+        return data

@@ -21,7 +21,9 @@ from .api import (
 )
 from .const import BALANCE_INTERVAL, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .errors import as_ha_error
+from .inbox import SmsInbox
 from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
+from .tracker import DeliveryTracker
 
 
 @dataclass(kw_only=True)
@@ -60,11 +62,14 @@ class EimsCoordinator(DataUpdateCoordinator[EimsData]):
             update_interval=UPDATE_INTERVAL,
         )
         self.client = client
+        self.inbox = SmsInbox(hass, entry.entry_id)
+        self.tracker = DeliveryTracker(hass, entry, client)
         self._balance_due = True
 
     @callback
     def async_handle_sent(self, result: SendResult, origin: str) -> None:
-        """Take note of a send: the balance has moved (delivery tracking hooks in here)."""
+        """Take note of a send: follow its messages' delivery; the balance has moved."""
+        self.tracker.async_track(result.messages, origin)
         self.request_balance()
         self.config_entry.async_create_task(self.hass, self.async_request_refresh())
 
@@ -82,6 +87,9 @@ class EimsCoordinator(DataUpdateCoordinator[EimsData]):
 
     async def _async_update_data(self) -> EimsData:
         try:
+            # SMS first: a failing balance call must not hold them back.
+            await self.inbox.async_fetch(self.client)
+            await self.tracker.async_poll()
             data = self.data
             if self._balance_is_due():
                 balance = await self.client.get_balance()

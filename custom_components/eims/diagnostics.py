@@ -9,10 +9,17 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 
+from .assist import CONF_TRUSTED_NUMBERS, async_assist_diagnostics
 from .const import CONF_ACCOUNT, CONF_ENCRYPTION_KEY
 from .coordinator import EimsConfigEntry
 
-TO_REDACT = {CONF_PASSWORD, CONF_ENCRYPTION_KEY, CONF_ACCOUNT, CONF_WEBHOOK_ID}
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_ENCRYPTION_KEY,
+    CONF_ACCOUNT,
+    CONF_WEBHOOK_ID,
+    CONF_TRUSTED_NUMBERS,
+}
 
 
 async def async_get_config_entry_diagnostics(
@@ -37,4 +44,7 @@ async def async_get_config_entry_diagnostics(
             "balance_updated_at": data.balance_updated_at.isoformat() if data else None,
         },
         "requests": asdict(entry.runtime_data.client.stats),
+        "inbox": coordinator.inbox.counts(),
+        "deliveries": coordinator.tracker.diagnostics(),
+        "assist": async_assist_diagnostics(hass, entry),
     }

@@ -16,6 +16,10 @@ ACCOUNT_LOCKED: Final = "account_locked"
 INSUFFICIENT_BALANCE: Final = "insufficient_balance"
 # The gateway refuses every request in these states, so any normal answer clears them.
 ACCESS_ISSUES: Final = (IP_LIMITED, ACCOUNT_LOCKED)
+# A trusted number texts Assist faster than the bridge's rate limit allows.
+ASSIST_RATE_LIMITED: Final = "assist_rate_limited"
+# Conditions that cost money or answers, not access: a warning, not an error.
+_WARNINGS: Final = (INSUFFICIENT_BALANCE, ASSIST_RATE_LIMITED)
 
 
 def _issue_id(entry: ConfigEntry, key: str) -> str:
@@ -23,8 +27,10 @@ def _issue_id(entry: ConfigEntry, key: str) -> str:
 
 
 @callback
-def async_raise_issue(hass: HomeAssistant, entry: ConfigEntry, key: str) -> None:
-    """Show a repair issue explaining what the user can do."""
+def async_raise_issue(
+    hass: HomeAssistant, entry: ConfigEntry, key: str, **placeholders: str
+) -> None:
+    """Show a repair issue explaining what the user can do; `placeholders` add details."""
     ir.async_create_issue(
         hass,
         DOMAIN,
@@ -32,13 +38,14 @@ def async_raise_issue(hass: HomeAssistant, entry: ConfigEntry, key: str) -> None
         is_fixable=False,
         is_persistent=False,
         severity=ir.IssueSeverity.WARNING
-        if key == INSUFFICIENT_BALANCE
+        if key in _WARNINGS
         else ir.IssueSeverity.ERROR,
         translation_key=key,
         translation_placeholders={
             "account": entry.data[CONF_ACCOUNT],
             "host": entry.data[CONF_HOST],
             "entry_title": entry.title,
+            **placeholders,
         },
     )
 

@@ -1,10 +1,11 @@
-"""Sensors of an EIMS account: balance and gift balance."""
+"""Sensors of an EIMS account: balances and delivery tracking."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -14,10 +15,12 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
 
 from .const import CONF_CURRENCY, NO_CURRENCY
 from .coordinator import EimsConfigEntry, EimsCoordinator, EimsData
-from .entity import EimsEntity
+from .entity import EimsEntity, account_device_info
+from .tracker import DeliveryStatus, DeliveryTracker
 
 # The coordinator fetches everything; entities only read it.
 PARALLEL_UPDATES = 0
@@ -54,6 +57,9 @@ async def async_setup_entry(
     async_add_entities(
         EimsBalanceSensor(coordinator, description) for description in BALANCE_SENSORS
     )
+    async_add_entities(
+        EimsDeliverySensor(entry, description) for description in DELIVERY_SENSORS
+    )
 
 
 class EimsBalanceSensor(EimsEntity, SensorEntity):
@@ -85,3 +91,87 @@ class EimsBalanceSensor(EimsEntity, SensorEntity):
         """Fetch the balance now: `homeassistant.update_entity` lands here."""
         self.coordinator.request_balance()
         await super().async_update()
+
+
+@dataclass(frozen=True, kw_only=True)
+class EimsDeliveryDescription(SensorEntityDescription):
+    """A sensor showing what the delivery tracker knows."""
+
+    value_fn: Callable[[DeliveryTracker], StateType]
+    attributes_fn: Callable[[DeliveryTracker], dict[str, Any] | None] | None = None
+
+
+DELIVERY_SENSORS: tuple[EimsDeliveryDescription, ...] = (
+    EimsDeliveryDescription(
+        key="last_delivery_status",
+        translation_key="last_delivery_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in DeliveryStatus],
+        value_fn=lambda tracker: (
+            tracker.last_report.status.value if tracker.last_report else None
+        ),
+        attributes_fn=lambda tracker: (
+            tracker.last_report.as_dict() if tracker.last_report else None
+        ),
+    ),
+    EimsDeliveryDescription(
+        key="awaiting_report",
+        translation_key="awaiting_report",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda tracker: tracker.pending_count,
+    ),
+    EimsDeliveryDescription(
+        key="sms_sent",
+        translation_key="sms_sent",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda tracker: tracker.sent,
+    ),
+    EimsDeliveryDescription(
+        key="delivered",
+        translation_key="delivered",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda tracker: tracker.delivered,
+    ),
+    EimsDeliveryDescription(
+        key="failed",
+        translation_key="failed",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda tracker: tracker.failed,
+    ),
+)
+
+
+class EimsDeliverySensor(SensorEntity):
+    """A delivery figure, written whenever the tracker changes (polled or pushed)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description: EimsDeliveryDescription
+
+    def __init__(
+        self, entry: EimsConfigEntry, description: EimsDeliveryDescription
+    ) -> None:
+        """Attach the sensor to the account's device and delivery tracker."""
+        # Not a coordinator entity: the tracker's figures stay true while the gateway is away.
+        self._tracker = entry.runtime_data.coordinator.tracker
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = account_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the tracker."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._tracker.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the figure."""
+        return self.entity_description.value_fn(self._tracker)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the last report's details (the last status sensor only)."""
+        attributes_fn = self.entity_description.attributes_fn
+        return attributes_fn(self._tracker) if attributes_fn else None

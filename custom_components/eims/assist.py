@@ -1,0 +1,498 @@
+"""Assist over SMS: trusted numbers text a conversation agent and get its answer back by SMS."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+import re
+from typing import Any, Final
+
+from homeassistant.components import conversation
+from homeassistant.core import CALLBACK_TYPE, Context, Event, HomeAssistant, callback
+from homeassistant.data_entry_flow import section
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.chat_session import CONVERSATION_TIMEOUT
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    ConversationAgentSelector,
+    LanguageSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+import phonenumbers
+import probatio
+
+from .const import DOMAIN, LOGGER
+from .coordinator import EimsConfigEntry
+from .inbox import (
+    ATTR_DECODED,
+    ATTR_ENTRY_ID,
+    ATTR_SENDER,
+    ATTR_TEXT,
+    EVENT_SMS_RECEIVED,
+)
+from .issues import ASSIST_RATE_LIMITED, async_clear_issues, async_raise_issue
+from .numbers import mask_number, normalise_number, normalise_numbers
+from .sending import MAX_MESSAGE_LENGTH, OutgoingMessage, async_send, listing
+
+# Options: one section of the options flow, stored as a mapping under CONF_ASSIST.
+CONF_ASSIST: Final = "assist"
+CONF_ENABLED: Final = "enabled"
+CONF_TRUSTED_NUMBERS: Final = "trusted_numbers"
+CONF_AGENT_ID: Final = "agent_id"
+CONF_LANGUAGE: Final = "language"
+CONF_RATE_LIMIT: Final = "rate_limit"
+
+DEFAULT_AGENT_ID: Final = conversation.HOME_ASSISTANT_AGENT
+DEFAULT_RATE_LIMIT: Final = 5
+MAX_RATE_LIMIT: Final = 60
+RATE_WINDOW: Final = timedelta(minutes=1)
+
+EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
+ORIGIN_ASSIST: Final = "assist"
+
+CUT_MARK: Final = "…"
+# Diagnostics keep this many exchanges, their texts cut to this many characters.
+HISTORY_SIZE: Final = 20
+DIAGNOSTICS_TEXT_LENGTH: Final = 40
+
+_NOT_DIGIT: Final = re.compile(r"[^0-9]")
+_DATA_BRIDGES: HassKey[dict[str, AssistBridge]] = HassKey(f"{DOMAIN}_assist")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssistSettings:
+    """How an entry's bridge answers: who may text, which agent answers and how often."""
+
+    trusted_numbers: tuple[str, ...]
+    agent_id: str
+    language: str
+    rate_limit: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exchange:
+    """One message answered by the agent, as kept for diagnostics."""
+
+    at: datetime
+    sender: str
+    text: str
+    reply: str
+    agent_id: str
+    conversation_id: str | None
+    sent: bool
+
+    def as_diagnostics(self) -> dict[str, Any]:
+        """Return the exchange with the number masked and the texts shortened."""
+        return {
+            "at": self.at.isoformat(),
+            "sender": mask_number(self.sender),
+            "text": shorten(self.text, DIAGNOSTICS_TEXT_LENGTH),
+            "reply": shorten(self.reply, DIAGNOSTICS_TEXT_LENGTH),
+            "agent_id": self.agent_id,
+            "conversation_id": self.conversation_id,
+            "sent": self.sent,
+        }
+
+
+@dataclass(slots=True)
+class _Conversation:
+    """The agent's conversation with one sender, and when it last spoke."""
+
+    conversation_id: str | None
+    updated_at: datetime
+
+
+@dataclass(slots=True)
+class BridgeStats:
+    """What the bridge has done since it started, for diagnostics."""
+
+    answered: int = 0
+    untrusted: int = 0
+    undecoded: int = 0
+    rate_limited: int = 0
+    failed: int = 0
+
+
+def shorten(text: str, length: int) -> str:
+    """Return `text` cut to at most `length` characters, the last one a cut mark if cut."""
+    if len(text) <= length:
+        return text
+    return text[: length - len(CUT_MARK)] + CUT_MARK
+
+
+def digits_of(number: str) -> str:
+    """Return the digits of a number, without an international "00" prefix."""
+    digits = _NOT_DIGIT.sub("", number)
+    return digits.removeprefix("00")
+
+
+class AssistOptionsError(Exception):
+    """The options form's Assist section cannot be saved as entered."""
+
+    def __init__(self, key: str, **placeholders: str) -> None:
+        """Keep the form error's translation key and its placeholders."""
+        super().__init__(key)
+        self.key = key
+        self.placeholders = placeholders
+
+
+def assist_section(hass: HomeAssistant) -> section:
+    """Return the options form's Assist section (collapsed: it is off by default)."""
+    return section(
+        probatio.Schema(
+            {
+                probatio.Required(CONF_ENABLED, default=False): BooleanSelector(),
+                probatio.Optional(CONF_TRUSTED_NUMBERS, default=[]): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
+                ),
+                probatio.Required(
+                    CONF_AGENT_ID, default=DEFAULT_AGENT_ID
+                ): ConversationAgentSelector(),
+                probatio.Required(
+                    CONF_LANGUAGE, default=hass.config.language
+                ): LanguageSelector(),
+                probatio.Required(
+                    CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT
+                ): probatio.All(
+                    NumberSelector(
+                        NumberSelectorConfig(
+                            min=1, max=MAX_RATE_LIMIT, mode=NumberSelectorMode.BOX
+                        )
+                    ),
+                    probatio.Coerce(int),
+                ),
+            }
+        ),
+        {"collapsed": True},
+    )
+
+
+async def async_check_assist_options(
+    hass: HomeAssistant, assist: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return the section's input with the trusted numbers in E.164; raise AssistOptionsError."""
+    parsed = await hass.async_add_executor_job(
+        partial(
+            normalise_numbers,
+            assist.get(CONF_TRUSTED_NUMBERS) or [],
+            country=hass.config.country,
+            plus=True,
+        )
+    )
+    if parsed.invalid:
+        raise AssistOptionsError(
+            "invalid_trusted_numbers", numbers=listing(parsed.invalid)
+        )
+    if assist.get(CONF_ENABLED) and not parsed.valid:
+        raise AssistOptionsError("no_trusted_numbers")
+    return {**assist, CONF_TRUSTED_NUMBERS: parsed.valid}
+
+
+def settings_from_options(
+    hass: HomeAssistant, options: Mapping[str, Any]
+) -> AssistSettings | None:
+    """Return the bridge's settings; None when it is off or trusts no number."""
+    assist = options.get(CONF_ASSIST) or {}
+    if not assist.get(CONF_ENABLED):
+        return None
+    trusted = normalise_numbers(
+        assist.get(CONF_TRUSTED_NUMBERS) or [], country=hass.config.country, plus=True
+    ).valid
+    if not trusted:
+        return None
+    return AssistSettings(
+        trusted_numbers=tuple(trusted),
+        agent_id=assist.get(CONF_AGENT_ID) or DEFAULT_AGENT_ID,
+        language=assist.get(CONF_LANGUAGE) or hass.config.language,
+        rate_limit=int(assist.get(CONF_RATE_LIMIT) or DEFAULT_RATE_LIMIT),
+    )
+
+
+class AssistBridge:
+    """Pass the SMS of trusted numbers to a conversation agent and text its answers back."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: EimsConfigEntry, settings: AssistSettings
+    ) -> None:
+        """Create the bridge of one entry; `async_start` subscribes it."""
+        self._hass = hass
+        self._entry = entry
+        self.settings = settings
+        self._trusted = {
+            digits_of(number): number for number in settings.trusted_numbers
+        }
+        self._conversations: dict[str, _Conversation] = {}
+        self._accepted: dict[str, deque[datetime]] = {}
+        # Rate-limited senders, each with the timer that lets it in again.
+        self._limited: dict[str, CALLBACK_TYPE] = {}
+        # One exchange at a time per sender, so a follow-up waits for its conversation id.
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.exchanges: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
+        self.stats = BridgeStats()
+
+    @callback
+    def async_start(self) -> CALLBACK_TYPE:
+        """Listen to the entry's received SMS; return the function that stops the bridge."""
+        unsubscribe = self._hass.bus.async_listen(
+            EVENT_SMS_RECEIVED, self._async_received, event_filter=self._is_ours
+        )
+
+        @callback
+        def stop() -> None:
+            unsubscribe()
+            for cancel in self._limited.values():
+                cancel()
+            self._limited.clear()
+            async_clear_issues(self._hass, self._entry, ASSIST_RATE_LIMITED)
+
+        return stop
+
+    @property
+    def limited_senders(self) -> list[str]:
+        """Return the trusted numbers held back by the rate limit right now."""
+        return list(self._limited)
+
+    @callback
+    def _is_ours(self, data: Mapping[str, Any]) -> bool:
+        return bool(data.get(ATTR_ENTRY_ID) == self._entry.entry_id)
+
+    @callback
+    def _async_received(self, event: Event[Mapping[str, Any]]) -> None:
+        """Admit an SMS of a trusted number, in the order they arrive, then answer it."""
+        data = event.data
+        sender = str(data.get(ATTR_SENDER, ""))
+        if (number := self._trusted_number(sender)) is None:
+            self.stats.untrusted += 1
+            LOGGER.debug(
+                "Not passing SMS from untrusted %s to Assist", mask_number(sender)
+            )
+            return
+        text = str(data.get(ATTR_TEXT, ""))
+        if data.get(ATTR_DECODED) is False or not text.strip():
+            self.stats.undecoded += 1
+            LOGGER.debug(
+                "Not passing unreadable SMS from %s to Assist", mask_number(number)
+            )
+            return
+        if not self._admit(number):
+            return
+        self._entry.async_create_background_task(
+            self._hass,
+            self._async_exchange(number, text),
+            f"{DOMAIN} assist reply to {mask_number(number)}",
+        )
+
+    def _trusted_number(self, sender: str) -> str | None:
+        """Return the trusted number `sender` is, comparing digits, or None."""
+        if (number := self._trusted.get(digits_of(sender))) is not None:
+            return number
+        if sender.strip().startswith(("+", "00")):
+            return None
+        # A national form ("07911 123456"): its country's metadata was loaded at setup.
+        normalised = normalise_number(
+            sender, country=self._hass.config.country, plus=True
+        )
+        return self._trusted.get(digits_of(normalised)) if normalised else None
+
+    def _admit(self, number: str) -> bool:
+        """Count a message against the sender's sliding window; False when over the limit."""
+        now = dt_util.utcnow()
+        window = self._accepted.setdefault(number, deque())
+        while window and now - window[0] >= RATE_WINDOW:
+            window.popleft()
+        if len(window) < self.settings.rate_limit:
+            window.append(now)
+            return True
+        self.stats.rate_limited += 1
+        if number not in self._limited:
+            LOGGER.warning(
+                "%s sent more than %s messages to Assist within a minute: not answering it"
+                " until it slows down (an auto-responder answering the replies?)",
+                mask_number(number),
+                self.settings.rate_limit,
+            )
+            async_raise_issue(
+                self._hass,
+                self._entry,
+                ASSIST_RATE_LIMITED,
+                sender=mask_number(number),
+                limit=str(self.settings.rate_limit),
+            )
+            # Dropped messages do not count: the sender is let in once its oldest answer ages out.
+            self._limited[number] = async_call_later(
+                self._hass,
+                window[0] + RATE_WINDOW - now,
+                partial(self._async_release, number),
+            )
+        return False
+
+    @callback
+    def _async_release(self, number: str, _now: datetime) -> None:
+        """Let a sender in again; the repair goes once no sender is held back."""
+        self._limited.pop(number, None)
+        LOGGER.debug("%s is under the Assist rate limit again", mask_number(number))
+        if not self._limited:
+            async_clear_issues(self._hass, self._entry, ASSIST_RATE_LIMITED)
+
+    async def _async_exchange(self, number: str, text: str) -> None:
+        """Ask the agent, text its answer back and record the exchange."""
+        lock = self._locks.setdefault(number, asyncio.Lock())
+        async with lock:
+            settings = self.settings
+            try:
+                result = await conversation.async_converse(
+                    self._hass,
+                    text,
+                    self._conversation_id(number),
+                    Context(),
+                    language=settings.language,
+                    agent_id=settings.agent_id,
+                )
+            except (HomeAssistantError, ValueError) as err:
+                # ValueError: the agent was removed since the options were saved.
+                self.stats.failed += 1
+                LOGGER.warning(
+                    "Assist agent %s could not answer %s: %s",
+                    settings.agent_id,
+                    mask_number(number),
+                    err,
+                )
+                return
+            now = dt_util.utcnow()
+            self._conversations[number] = _Conversation(result.conversation_id, now)
+            speech = result.response.speech.get("plain", {}).get("speech") or ""
+            reply = shorten(speech.strip(), MAX_MESSAGE_LENGTH)
+            sent = await self._async_reply(number, reply) if reply else False
+            self.stats.answered += 1
+            self.exchanges.append(
+                Exchange(
+                    at=now,
+                    sender=number,
+                    text=text,
+                    reply=reply,
+                    agent_id=settings.agent_id,
+                    conversation_id=result.conversation_id,
+                    sent=sent,
+                )
+            )
+            self._hass.bus.async_fire(
+                EVENT_ASSIST_EXCHANGE,
+                {
+                    "entry_id": self._entry.entry_id,
+                    "sender": number,
+                    "text": text,
+                    "reply": reply,
+                    "agent_id": settings.agent_id,
+                    "conversation_id": result.conversation_id,
+                },
+            )
+
+    def _conversation_id(self, number: str) -> str | None:
+        """Return the sender's conversation id while the agent still remembers it."""
+        known = self._conversations.get(number)
+        if known is None or dt_util.utcnow() - known.updated_at > CONVERSATION_TIMEOUT:
+            return None
+        return known.conversation_id
+
+    async def _async_reply(self, number: str, reply: str) -> bool:
+        """Send the agent's answer; return whether the gateway accepted it."""
+        try:
+            outcome = await async_send(
+                self._hass,
+                self._entry,
+                OutgoingMessage(numbers=[number], message=reply),
+                ORIGIN_ASSIST,
+            )
+        except HomeAssistantError as err:
+            self.stats.failed += 1
+            LOGGER.warning(
+                "Could not send the Assist answer to %s: %s", mask_number(number), err
+            )
+            return False
+        return outcome.result.success > 0
+
+    def as_diagnostics(self) -> dict[str, Any]:
+        """Return the settings and the last exchanges, numbers masked, texts shortened."""
+        return {
+            "trusted_numbers": [
+                mask_number(number) for number in self.settings.trusted_numbers
+            ],
+            "agent_id": self.settings.agent_id,
+            "language": self.settings.language,
+            "rate_limit": self.settings.rate_limit,
+            "rate_limited_senders": [mask_number(n) for n in self.limited_senders],
+            "stats": {
+                "answered": self.stats.answered,
+                "untrusted": self.stats.untrusted,
+                "undecoded": self.stats.undecoded,
+                "rate_limited": self.stats.rate_limited,
+                "failed": self.stats.failed,
+            },
+            "exchanges": [exchange.as_diagnostics() for exchange in self.exchanges],
+        }
+
+
+def _load_settings(
+    hass: HomeAssistant, options: Mapping[str, Any]
+) -> AssistSettings | None:
+    """Return the settings, with the metadata to read national senders loaded."""
+    if (settings := settings_from_options(hass, options)) is not None and (
+        country := hass.config.country
+    ):
+        # libphonenumber reads each region's metadata from disk on first use.
+        code = phonenumbers.country_code_for_region(country)
+        for region in phonenumbers.region_codes_for_country_code(code):
+            phonenumbers.PhoneMetadata.metadata_for_region(region)
+    return settings
+
+
+async def async_setup_assist(hass: HomeAssistant, entry: EimsConfigEntry) -> None:
+    """Start the entry's bridge when its option is on; it stops when the entry unloads."""
+    settings = await hass.async_add_executor_job(_load_settings, hass, entry.options)
+    if settings is None:
+        return
+    if not await async_setup_component(hass, conversation.DOMAIN, {}):
+        LOGGER.warning(
+            "Assist over SMS is off: the conversation integration is not set up"
+        )
+        return
+    bridge = AssistBridge(hass, entry, settings)
+    bridges = hass.data.setdefault(_DATA_BRIDGES, {})
+    bridges[entry.entry_id] = bridge
+    stop = bridge.async_start()
+
+    @callback
+    def async_stop() -> None:
+        stop()
+        bridges.pop(entry.entry_id, None)
+
+    entry.async_on_unload(async_stop)
+    LOGGER.debug(
+        "Assist over SMS answers %s trusted numbers with %s",
+        len(settings.trusted_numbers),
+        settings.agent_id,
+    )
+
+
+@callback
+def async_assist_diagnostics(
+    hass: HomeAssistant, entry: EimsConfigEntry
+) -> dict[str, Any]:
+    """Return the bridge's diagnostics, or that it is off."""
+    bridge = hass.data.get(_DATA_BRIDGES, {}).get(entry.entry_id)
+    if bridge is None:
+        return {"enabled": False}
+    return {"enabled": True, **bridge.as_diagnostics()}

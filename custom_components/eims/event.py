@@ -1,0 +1,97 @@
+"""Event entities of an EIMS account: received SMS and delivery reports."""
+
+from __future__ import annotations
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import InboundSms
+from .coordinator import EimsConfigEntry
+from .entity import account_device_info
+from .inbox import SmsInbox, sms_attributes
+from .tracker import FINAL_STATUSES, DeliveryReport, DeliveryStatus, DeliveryTracker
+
+# Entities only relay what the coordinator fetched.
+PARALLEL_UPDATES = 0
+
+EVENT_RECEIVED = "received"
+
+RECEIVED_SMS = EventEntityDescription(
+    key="received_sms",
+    translation_key="received_sms",
+    event_types=[EVENT_RECEIVED],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EimsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the account's event entities."""
+    async_add_entities([EimsReceivedSmsEvent(entry), EimsDeliveryReportEvent(entry)])
+
+
+class EimsReceivedSmsEvent(EventEntity):
+    """Fires once per received SMS, in the order they arrived."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description = RECEIVED_SMS
+
+    def __init__(self, entry: EimsConfigEntry) -> None:
+        """Attach the entity to the account's device and inbox."""
+        # Not a coordinator entity: SMS fetched by the poll that ends an outage would
+        # otherwise be written while the entity still reads unavailable.
+        self._inbox: SmsInbox = entry.runtime_data.coordinator.inbox
+        self._attr_unique_id = f"{entry.entry_id}_{RECEIVED_SMS.key}"
+        self._attr_device_info = account_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the inbox."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._inbox.async_add_listener(self._async_received))
+
+    @callback
+    def _async_received(self, sms: InboundSms) -> None:
+        self._trigger_event(EVENT_RECEIVED, sms_attributes(sms))
+        self.async_write_ha_state()
+
+
+DELIVERY_REPORT = EventEntityDescription(
+    key="delivery_report",
+    translation_key="delivery_report",
+    event_types=[
+        DeliveryStatus.SENT.value,
+        *(status.value for status in FINAL_STATUSES),
+    ],
+)
+
+
+class EimsDeliveryReportEvent(EventEntity):
+    """Fires once per message when its delivery status is final."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description = DELIVERY_REPORT
+
+    def __init__(self, entry: EimsConfigEntry) -> None:
+        """Attach the entity to the account's device and delivery tracker."""
+        self._tracker: DeliveryTracker = entry.runtime_data.coordinator.tracker
+        self._attr_unique_id = f"{entry.entry_id}_{DELIVERY_REPORT.key}"
+        self._attr_device_info = account_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the tracker."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._tracker.async_add_report_listener(self._async_reported)
+        )
+
+    @callback
+    def _async_reported(self, report: DeliveryReport) -> None:
+        # "sent" is final only on gateways without delivery reports.
+        if report.final:
+            self._trigger_event(report.status.value, report.as_dict())
+            self.async_write_ha_state()

@@ -1,0 +1,260 @@
+"""Inbound SMS: fetched page by page, stored before they are announced, each id announced once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any, Final, TypedDict
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .api import EimsClient, InboundSms
+from .const import DOMAIN, LOGGER
+from .numbers import mask_number, normalise_number
+
+EVENT_SMS_RECEIVED: Final = f"{DOMAIN}_sms_received"
+
+ATTR_ENTRY_ID: Final = "entry_id"
+ATTR_ID: Final = "id"
+ATTR_SENDER: Final = "sender"
+ATTR_RECEIVER: Final = "receiver"
+ATTR_TEXT: Final = "text"
+ATTR_RECEIVED_AT: Final = "received_at"
+ATTR_DECODED: Final = "decoded"
+ATTR_RAW: Final = "raw"
+
+STORAGE_VERSION: Final = 1
+# Enough to recognise any id a gateway could plausibly hand out again.
+SEEN_LIMIT: Final = 5000
+
+type SmsListener = Callable[[InboundSms], None]
+
+
+class _StoredSms(TypedDict):
+    id: int
+    sender: str
+    receiver: str | None
+    received_at: str | None
+    text: str
+    raw: str
+    decoded: bool
+
+
+class _StoredInbox(TypedDict):
+    pending: list[_StoredSms]
+    seen: list[tuple[int, float]]
+
+
+@dataclass(slots=True)
+class InboxStats:
+    """What the inbox has done since it was loaded, for diagnostics."""
+
+    received: int = 0
+    duplicates: int = 0
+    announced: int = 0
+
+
+def storage_key(entry_id: str) -> str:
+    """Return the store key of an entry's inbox."""
+    return f"{DOMAIN}.{entry_id}.inbox"
+
+
+def sms_attributes(sms: InboundSms) -> dict[str, Any]:
+    """Describe a received SMS for events and entity attributes (no time means unknown)."""
+    attributes: dict[str, Any] = {ATTR_ID: sms.id, ATTR_SENDER: sms.sender}
+    if sms.receiver is not None:
+        attributes[ATTR_RECEIVER] = sms.receiver
+    attributes[ATTR_TEXT] = sms.text
+    if sms.received_at is not None:
+        attributes[ATTR_RECEIVED_AT] = sms.received_at.isoformat()
+    if not sms.decoded:
+        attributes[ATTR_DECODED] = False
+        attributes[ATTR_RAW] = sms.raw
+    return attributes
+
+
+def international(number: str) -> str:
+    """Return a number given as bare digits in E.164 when it is a valid international one."""
+    if not number.isdigit():
+        return number
+    return normalise_number(f"+{number}", country=None, plus=True) or number
+
+
+def _with_international_numbers(page: list[InboundSms]) -> list[InboundSms]:
+    """Make numbers usable for a reply as they are: "447911123456" is "+447911123456"."""
+    return [
+        replace(
+            sms,
+            sender=international(sms.sender),
+            receiver=None if sms.receiver is None else international(sms.receiver),
+        )
+        for sms in page
+    ]
+
+
+def _to_stored(sms: InboundSms) -> _StoredSms:
+    return {
+        "id": sms.id,
+        "sender": sms.sender,
+        "receiver": sms.receiver,
+        "received_at": sms.received_at.isoformat() if sms.received_at else None,
+        "text": sms.text,
+        "raw": sms.raw,
+        "decoded": sms.decoded,
+    }
+
+
+def _from_stored(stored: _StoredSms) -> InboundSms:
+    received_at = stored["received_at"]
+    return InboundSms(
+        id=stored["id"],
+        sender=stored["sender"],
+        receiver=stored["receiver"],
+        received_at=datetime.fromisoformat(received_at) if received_at else None,
+        text=stored["text"],
+        raw=stored["raw"],
+        decoded=stored["decoded"],
+    )
+
+
+class SmsInbox:
+    """
+    The received SMS of one account, announced once each even across restarts.
+
+    Reading is destructive, so every page is saved before the next is read and before any
+    of it is announced; what was saved but not announced is announced at the next start.
+    """
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Create the inbox; `async_load` runs before use."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._store: Store[_StoredInbox] = Store(
+            hass, STORAGE_VERSION, storage_key(entry_id)
+        )
+        self._pending: list[InboundSms] = []
+        # Insertion-ordered: the oldest ids are forgotten first.
+        self._seen: dict[int, float] = {}
+        self._listeners: list[SmsListener] = []
+        self._lock = asyncio.Lock()
+        self._started = False
+        self._unsaved = False
+        self.stats = InboxStats()
+
+    def counts(self) -> dict[str, int]:
+        """Return the inbox's counts for diagnostics (never a message or a number)."""
+        return {
+            "pending": len(self._pending),
+            "remembered_ids": len(self._seen),
+            **asdict(self.stats),
+        }
+
+    async def async_load(self) -> None:
+        """Read the SMS not yet announced and the ids already received."""
+        if (data := await self._store.async_load()) is None:
+            return
+        self._pending = [_from_stored(stored) for stored in data["pending"]]
+        self._seen = dict(data["seen"])
+
+    async def async_start(self) -> None:
+        """Announce from now on, first what an earlier run stored but did not announce."""
+        async with self._lock:
+            self._started = True
+            if self._pending:
+                LOGGER.debug("Announcing %d SMS stored earlier", len(self._pending))
+            await self._async_announce()
+
+    @callback
+    def async_add_listener(self, listener: SmsListener) -> CALLBACK_TYPE:
+        """Call `listener` with every SMS announced from now on; return the remover."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    async def async_fetch(self, client: EimsClient) -> None:
+        """
+        Read every waiting SMS, saving each page before reading the next.
+
+        No `start_time`: each read removes what it returns, so it could only leave older
+        unread SMS (say, from a gateway clock set wrong) on the gateway for ever.
+        """
+        async with self._lock:
+            # Leftovers of an announcement that failed last cycle go first.
+            await self._async_announce()
+            async for fetched in client.iter_sms_pages():
+                # libphonenumber is slow enough to keep 50 numbers out of the event loop.
+                page = await self._hass.async_add_executor_job(
+                    _with_international_numbers, fetched
+                )
+                if self._keep_new(page):
+                    await self._async_save()
+                    await self._async_announce()
+
+    def _keep_new(self, page: list[InboundSms]) -> bool:
+        """Queue the SMS not received before; return whether there were any."""
+        now = dt_util.utcnow().timestamp()
+        new = False
+        for sms in page:
+            if sms.id in self._seen:
+                self.stats.duplicates += 1
+                LOGGER.debug(
+                    "Dropping SMS %s from %s: already received",
+                    sms.id,
+                    mask_number(sms.sender),
+                )
+                continue
+            if not sms.decoded:
+                LOGGER.info(
+                    "SMS %s from %s is not base64 UTF-8 text: announced as received",
+                    sms.id,
+                    mask_number(sms.sender),
+                )
+            self._seen[sms.id] = now
+            self._pending.append(sms)
+            self.stats.received += 1
+            new = True
+        for sms_id in list(self._seen)[: max(0, len(self._seen) - SEEN_LIMIT)]:
+            del self._seen[sms_id]
+        return new
+
+    async def _async_announce(self) -> None:
+        """Announce the pending SMS in order, then save that they were announced."""
+        if not self._started:
+            return
+        try:
+            while self._pending:
+                self._announce(self._pending[0])
+                del self._pending[0]
+                self._unsaved = True
+        finally:
+            # Also after a failure, so what was announced is never announced again.
+            if self._unsaved:
+                await self._async_save()
+
+    def _announce(self, sms: InboundSms) -> None:
+        LOGGER.debug("Received SMS %s from %s", sms.id, mask_number(sms.sender))
+        self._hass.bus.async_fire(
+            EVENT_SMS_RECEIVED, {ATTR_ENTRY_ID: self._entry_id, **sms_attributes(sms)}
+        )
+        for listener in list(self._listeners):
+            listener(sms)
+        self.stats.announced += 1
+
+    async def _async_save(self) -> None:
+        self._unsaved = False
+        await self._store.async_save(
+            {
+                "pending": [_to_stored(sms) for sms in self._pending],
+                "seen": list(self._seen.items()),
+            }
+        )
+
+
+async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete an entry's stored inbox."""
+    await Store[_StoredInbox](
+        hass, STORAGE_VERSION, storage_key(entry_id)
+    ).async_remove()

@@ -1,0 +1,306 @@
+"""The one way a message leaves Home Assistant: checked, normalised, sent, then noted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import partial
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    EimsAuthError,
+    EimsError,
+    EimsStatusError,
+    EimsTimeoutError,
+    SendRequest,
+    SendResult,
+    SmsType,
+    format_gateway_time,
+)
+from .const import CONF_GATEWAY_TIME_ZONE, DOMAIN, LOGGER
+from .coordinator import EimsConfigEntry
+from .errors import as_ha_error
+from .issues import (
+    ACCESS_ISSUES,
+    INSUFFICIENT_BALANCE,
+    async_clear_issues,
+    async_raise_issue,
+)
+from .numbers import ParsedNumbers, mask_number, normalise_numbers
+from .segments import SegmentInfo, count_segments
+
+# Entry option: how numbers travel to the gateway, "+447911123456" or "447911123456".
+CONF_NUMBER_FORMAT: Final = "number_format"
+NUMBER_FORMAT_PLUS: Final = "plus"
+NUMBER_FORMAT_DIGITS: Final = "digits"
+
+# Recipient subentries: the title is the recipient's name.
+SUBENTRY_RECIPIENT: Final = "recipient"
+CONF_NUMBERS: Final = "numbers"
+CONF_SENDER: Final = "sender"
+CONF_MESSAGE_TYPE: Final = "message_type"
+MESSAGE_TYPE_SMS: Final = "sms"
+MESSAGE_TYPE_MMS: Final = "mms"
+
+ORIGIN_ACTION: Final = "action"
+ORIGIN_NOTIFY: Final = "notify"
+ORIGIN_JOB: Final = "job"
+
+MAX_MESSAGE_LENGTH: Final = 1024
+# Error texts name this many numbers or ids, then say how many more there are.
+_LISTED: Final = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutgoingMessage:
+    """A text to send and to whom, as the user gave it."""
+
+    numbers: str | Sequence[str]
+    message: str
+    sender: str | None = None
+    mms_title: str | None = None
+    send_time: datetime | None = None
+    skip_invalid: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SendOutcome:
+    """What a send did: the gateway's result, the numbers refused first, and the cost."""
+
+    result: SendResult
+    invalid: list[str]
+    segments: SegmentInfo
+
+    def as_response(self) -> dict[str, Any]:
+        """Return the action's response data."""
+        return {
+            "success": self.result.success,
+            "fail": self.result.fail,
+            "messages": [
+                {"number": sent.number, "id": sent.id} for sent in self.result.messages
+            ],
+            "failed": [
+                {"number": failed.number, "reason": failed.reason}
+                for failed in self.result.failed
+            ],
+            "invalid": self.invalid,
+            "segments": self.segments.segments,
+            "encoding": self.segments.encoding,
+        }
+
+
+def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
+    """Build a translated error for input refused before anything is sent."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+def listing(items: Sequence[object]) -> str:
+    """Return the first items comma-separated, and how many more there are."""
+    text = ", ".join(str(item) for item in items[:_LISTED])
+    if len(items) > _LISTED:
+        text = f"{text} (+{len(items) - _LISTED})"
+    return text
+
+
+def loaded_entry(hass: HomeAssistant, entry_id: str) -> EimsConfigEntry:
+    """Return the loaded EIMS entry an action names."""
+    entry: EimsConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise validation_error("entry_not_found", entry_id=entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        raise validation_error("entry_not_loaded", entry_title=entry.title)
+    return entry
+
+
+def check_message(message: str) -> SegmentInfo:
+    """Refuse an empty or too long text; return what it costs in SMS segments."""
+    if not message.strip():
+        raise validation_error("empty_message")
+    if len(message) > MAX_MESSAGE_LENGTH:
+        raise validation_error(
+            "message_too_long",
+            length=str(len(message)),
+            max=str(MAX_MESSAGE_LENGTH),
+        )
+    return count_segments(message)
+
+
+def gateway_time_zone(hass: HomeAssistant, entry: EimsConfigEntry) -> tzinfo:
+    """Return the zone the gateway reads times in (the entry's option, else HA's)."""
+    name = entry.options.get(CONF_GATEWAY_TIME_ZONE) or hass.config.time_zone
+    return dt_util.get_time_zone(name) or dt_util.UTC
+
+
+def as_aware(value: datetime) -> datetime:
+    """Return `value` with a zone; a naive time is Home Assistant's local time."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt_util.get_default_time_zone())
+    return value
+
+
+def future_time(value: datetime) -> datetime:
+    """Return `value` made aware, refusing a time that has passed."""
+    aware = as_aware(value)
+    if aware <= dt_util.utcnow():
+        raise validation_error("time_in_past", time=aware.isoformat())
+    return aware
+
+
+async def async_parse_numbers(
+    hass: HomeAssistant,
+    entry: EimsConfigEntry,
+    numbers: str | Sequence[str],
+    *,
+    skip_invalid: bool = False,
+) -> ParsedNumbers:
+    """Normalise numbers in the executor (libphonenumber is slow on long lists)."""
+    parsed = await hass.async_add_executor_job(
+        partial(
+            normalise_numbers,
+            numbers,
+            country=hass.config.country,
+            plus=entry.options.get(CONF_NUMBER_FORMAT, NUMBER_FORMAT_PLUS)
+            == NUMBER_FORMAT_PLUS,
+        )
+    )
+    if parsed.invalid and not (skip_invalid and parsed.valid):
+        raise validation_error(
+            "invalid_numbers",
+            numbers=listing(parsed.invalid),
+            count=str(len(parsed.invalid)),
+        )
+    if not parsed.valid:
+        raise validation_error("no_numbers")
+    return parsed
+
+
+def recipient_message(
+    subentry: ConfigSubentry, message: str, title: str | None
+) -> OutgoingMessage:
+    """Build the message to a recipient; an MMS is titled by `title` or the recipient."""
+    data = subentry.data
+    mms = data.get(CONF_MESSAGE_TYPE) == MESSAGE_TYPE_MMS
+    if title and not mms:
+        # An SMS has no title field: the title becomes its first line.
+        message = f"{title}\n{message}"
+    return OutgoingMessage(
+        numbers=data[CONF_NUMBERS],
+        message=message,
+        sender=data.get(CONF_SENDER) or None,
+        mms_title=(title or subentry.title) if mms else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A message checked and ready for the client."""
+
+    request: SendRequest
+    invalid: list[str]
+    segments: SegmentInfo
+
+
+async def _async_prepare(
+    hass: HomeAssistant, entry: EimsConfigEntry, outgoing: OutgoingMessage
+) -> _Prepared:
+    """Check everything the user gave before anything goes to the gateway."""
+    segments = check_message(outgoing.message)
+    send_time = None
+    if outgoing.send_time is not None:
+        send_time = format_gateway_time(
+            future_time(outgoing.send_time), gateway_time_zone(hass, entry)
+        )
+    parsed = await async_parse_numbers(
+        hass, entry, outgoing.numbers, skip_invalid=outgoing.skip_invalid
+    )
+    if parsed.invalid:
+        LOGGER.info(
+            "Skipping %s invalid numbers: %s",
+            len(parsed.invalid),
+            listing([mask_number(number) for number in parsed.invalid]),
+        )
+    request = SendRequest(
+        numbers=parsed.valid,
+        content=outgoing.message,
+        sms_type=SmsType.MMS if outgoing.mms_title else SmsType.SMS,
+        mms_title=outgoing.mms_title or None,
+        sender=outgoing.sender or None,
+        send_time=send_time,
+    )
+    return _Prepared(request, parsed.invalid, segments)
+
+
+def gateway_error(
+    hass: HomeAssistant, entry: EimsConfigEntry, err: EimsError
+) -> HomeAssistantError:
+    """Translate a refused send or job, raising the repair issue the cause calls for."""
+    if isinstance(err, EimsAuthError):
+        entry.async_start_reauth(hass)
+    elif isinstance(err, EimsStatusError) and err.reason in (
+        *ACCESS_ISSUES,
+        INSUFFICIENT_BALANCE,
+    ):
+        async_raise_issue(hass, entry, err.reason)
+    return as_ha_error(err, HomeAssistantError)
+
+
+async def async_send(
+    hass: HomeAssistant, entry: EimsConfigEntry, outgoing: OutgoingMessage, origin: str
+) -> SendOutcome:
+    """
+    Send one message to its numbers, once: a timeout is never retried.
+
+    Raises ServiceValidationError for input refused before sending, HomeAssistantError
+    when the gateway refuses or does not answer.
+    """
+    prepared = await _async_prepare(hass, entry, outgoing)
+    coordinator = entry.runtime_data.coordinator
+    numbers = len(prepared.request.numbers)
+    try:
+        result = await entry.runtime_data.client.send_sms([prepared.request])
+    except EimsError as err:
+        accepted = err.partial
+        if accepted is not None:
+            LOGGER.warning(
+                "The gateway accepted %s of %s numbers before failing: %s",
+                accepted.success,
+                numbers,
+                err,
+            )
+            # Earlier batches went out: their ids are tracked like any send.
+            coordinator.async_handle_sent(accepted, origin)
+        if isinstance(err, EimsTimeoutError):
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="send_timeout",
+                translation_placeholders={
+                    "count": str(numbers),
+                    "accepted": str(accepted.success if accepted else 0),
+                    "ids": listing([sent.id for sent in accepted.messages])
+                    if accepted
+                    else "-",
+                },
+            ) from err
+        raise gateway_error(hass, entry, err) from err
+    LOGGER.debug(
+        "Sent to %s numbers (%s): %s accepted, %s failed",
+        numbers,
+        origin,
+        result.success,
+        result.fail,
+    )
+    async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
+    coordinator.async_handle_sent(result, origin)
+    return SendOutcome(
+        result=result, invalid=prepared.invalid, segments=prepared.segments
+    )

@@ -1,0 +1,77 @@
+"""The endpoint the gateway pushes delivery reports to (HTTP PUT, or POST)."""
+
+from __future__ import annotations
+
+from functools import partial
+from http import HTTPStatus
+from typing import Final
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+
+from .api import EimsResponseError, parse_pushed_reports
+from .const import CONF_GATEWAY_TIME_ZONE, DOMAIN, LOGGER
+from .coordinator import EimsConfigEntry
+from .tracker import DeliveryTracker
+
+# 50 reports take a few KiB: anything far bigger is not a report.
+MAX_BODY_BYTES: Final = 64 * 1024
+
+
+async def _async_read_body(request: web.Request) -> bytes | None:
+    """Read the body, or None when it is bigger than MAX_BODY_BYTES."""
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        return None
+    body = bytearray()
+    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return bytes(body)
+
+
+async def async_handle_report_push(
+    tracker: DeliveryTracker,
+    entry: EimsConfigEntry,
+    hass: HomeAssistant,
+    webhook_id: str,
+    request: web.Request,
+) -> web.Response:
+    """Apply a pushed body of reports; anything else is refused, never raised."""
+    body = await _async_read_body(request)
+    if body is None:
+        LOGGER.debug("Refused a pushed report body over %d bytes", MAX_BODY_BYTES)
+        return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    time_zone = dt_util.get_time_zone(
+        entry.options.get(CONF_GATEWAY_TIME_ZONE) or hass.config.time_zone
+    )
+    try:
+        reports = parse_pushed_reports(body, time_zone or dt_util.UTC)
+    except EimsResponseError as err:
+        LOGGER.debug("Refused a pushed report body: %s", err)
+        return web.Response(status=HTTPStatus.BAD_REQUEST)
+    changed = tracker.async_handle_pushed(reports)
+    LOGGER.debug("Pushed reports: %d received, %d applied", len(reports), changed)
+    return web.Response(status=HTTPStatus.OK)
+
+
+@callback
+def async_register_webhook(
+    hass: HomeAssistant, entry: EimsConfigEntry
+) -> CALLBACK_TYPE:
+    """Listen for the entry's pushed reports; return the function that stops listening."""
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        f"EIMS delivery reports ({entry.title})",
+        webhook_id,
+        partial(
+            async_handle_report_push, entry.runtime_data.coordinator.tracker, entry
+        ),
+        allowed_methods=("PUT", "POST"),
+    )
+    return partial(webhook.async_unregister, hass, webhook_id)

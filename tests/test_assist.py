@@ -1,0 +1,651 @@
+"""Assist over SMS: trusted numbers reach the agent, its answer goes back by SMS."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Any, Literal
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import intent, issue_registry as ir
+from homeassistant.helpers.chat_session import CONVERSATION_TIMEOUT
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.eims.assist import (
+    CONF_AGENT_ID,
+    CONF_ASSIST,
+    CONF_ENABLED,
+    CONF_LANGUAGE,
+    CONF_RATE_LIMIT,
+    CONF_TRUSTED_NUMBERS,
+    DEFAULT_AGENT_ID,
+    DEFAULT_RATE_LIMIT,
+    EVENT_ASSIST_EXCHANGE,
+    RATE_WINDOW,
+    settings_from_options,
+    shorten,
+)
+from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
+from custom_components.eims.inbox import EVENT_SMS_RECEIVED
+from custom_components.eims.issues import ASSIST_RATE_LIMITED
+from simulator.testing import RunningSimulator
+
+TRUSTED = "+447911123456"
+MASKED = "+447*******56"
+STRANGER = "+447400123456"
+SECOND = "+8613800000001"
+ISSUE_ID = f"{ASSIST_RATE_LIMITED}_{{}}"
+
+
+class EchoAgent(conversation.AbstractConversationAgent):
+    """An agent that repeats what it was told and remembers every input."""
+
+    def __init__(self) -> None:
+        """Start with no conversation."""
+        self.inputs: list[conversation.ConversationInput] = []
+        self.answer: str | None = None
+
+    @property
+    def supported_languages(self) -> Literal["*"]:
+        """Speak every language."""
+        return "*"
+
+    async def async_process(
+        self, user_input: conversation.ConversationInput
+    ) -> conversation.ConversationResult:
+        """Answer with the text, in a conversation numbered by the first input."""
+        self.inputs.append(user_input)
+        response = intent.IntentResponse(language=user_input.language)
+        response.async_set_speech(
+            self.answer if self.answer is not None else f"You said: {user_input.text}"
+        )
+        return conversation.ConversationResult(
+            response=response,
+            conversation_id=user_input.conversation_id or f"conv-{len(self.inputs)}",
+        )
+
+
+@pytest.fixture
+async def agent(hass: HomeAssistant) -> tuple[EchoAgent, str]:
+    """A fake conversation agent, registered; returns it and its agent id."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, conversation.DOMAIN, {})
+    agent_entry = MockConfigEntry(domain="test")
+    agent_entry.add_to_hass(hass)
+    echo = EchoAgent()
+    conversation.async_set_agent(hass, agent_entry, echo)
+    return echo, agent_entry.entry_id
+
+
+@pytest.fixture
+def assist_options(agent: tuple[EchoAgent, str]) -> dict[str, Any]:
+    """The Assist section as the options flow stores it."""
+    return {
+        CONF_ENABLED: True,
+        CONF_TRUSTED_NUMBERS: [TRUSTED],
+        CONF_AGENT_ID: agent[1],
+        CONF_LANGUAGE: "en",
+        CONF_RATE_LIMIT: DEFAULT_RATE_LIMIT,
+    }
+
+
+@pytest.fixture
+def sim_entry(
+    sim_entry: MockConfigEntry, assist_options: dict[str, Any]
+) -> MockConfigEntry:
+    """The simulator's entry with Assist over SMS set up."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=sim_entry.title,
+        unique_id=sim_entry.unique_id,
+        data=dict(sim_entry.data),
+        options={CONF_ASSIST: assist_options},
+        version=1,
+        minor_version=1,
+    )
+
+
+def inject(simulator: RunningSimulator, sender: str, *texts: str) -> None:
+    """Queue SMS on the simulator as a gateway stores them: digits without "+"."""
+    account = simulator.state.accounts["demo"]
+    for text in texts:
+        simulator.state.add_inbound(account, sender=sender, content=text)
+
+
+async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let one coordinator cycle fetch the SMS, and the bridge answer them."""
+    freezer.tick(UPDATE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def replies(simulator: RunningSimulator) -> list[tuple[str, str]]:
+    """Return (number, text) of every SMS sent through the simulator."""
+    return [
+        (message.number, message.content)
+        for message in simulator.state.messages.values()
+    ]
+
+
+def receive(hass: HomeAssistant, entry_id: str, sender: str, text: str) -> None:
+    """Fire a received SMS the way the inbox announces it."""
+    hass.bus.async_fire(
+        EVENT_SMS_RECEIVED,
+        {"entry_id": entry_id, "id": 1, "sender": sender, "text": text},
+    )
+
+
+async def test_trusted_sender_is_answered(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An SMS from a trusted number goes through the real inbox to the agent and back."""
+    echo, agent_id = agent
+    exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
+    inject(simulator, TRUSTED.removeprefix("+"), "Turn on the kitchen light")
+    await poll(hass, freezer)
+
+    assert [(i.text, i.language, i.conversation_id) for i in echo.inputs] == [
+        ("Turn on the kitchen light", "en", None)
+    ]
+    assert [
+        (number.removeprefix("+"), text) for number, text in replies(simulator)
+    ] == [(TRUSTED.removeprefix("+"), "You said: Turn on the kitchen light")]
+    assert [event.data for event in exchanges] == [
+        {
+            "entry_id": init_sim_entry.entry_id,
+            "sender": TRUSTED,
+            "text": "Turn on the kitchen light",
+            "reply": "You said: Turn on the kitchen light",
+            "agent_id": agent_id,
+            "conversation_id": "conv-1",
+        }
+    ]
+
+
+async def test_untrusted_sender_is_not_passed_on(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Another number's SMS is still announced but never reaches the agent."""
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
+    inject(simulator, STRANGER.removeprefix("+"), "Unlock the front door")
+    await poll(hass, freezer)
+
+    assert [event.data["text"] for event in received] == ["Unlock the front door"]
+    assert agent[0].inputs == []
+    assert replies(simulator) == []
+    assert exchanges == []
+
+
+async def test_rate_limit_holds_under_a_burst(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """50 SMS at once: 5 answers, one notice, one repair issue, gone after a minute."""
+    echo = agent[0]
+    issue_id = ISSUE_ID.format(init_sim_entry.entry_id)
+    texts = [f"secret burst {index}" for index in range(50)]
+    inject(simulator, TRUSTED.removeprefix("+"), *texts)
+    with caplog.at_level(logging.DEBUG):
+        await poll(hass, freezer)
+
+    assert [i.text for i in echo.inputs] == texts[:DEFAULT_RATE_LIMIT]
+    assert len(replies(simulator)) == DEFAULT_RATE_LIMIT
+    notices = [r for r in caplog.records if "within a minute" in r.getMessage()]
+    assert len(notices) == 1
+    assert notices[0].levelno == logging.WARNING
+    assert MASKED in notices[0].getMessage()
+    # Our logs: no message text at INFO or above, no full number at any level.
+    for record in caplog.records:
+        if not record.name.startswith("custom_components.eims"):
+            continue
+        message = record.getMessage()
+        assert TRUSTED.removeprefix("+") not in message
+        if record.levelno >= logging.INFO:
+            assert "secret burst" not in message
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_key == ASSIST_RATE_LIMITED
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["sender"] == MASKED
+    assert issue.translation_placeholders["limit"] == str(DEFAULT_RATE_LIMIT)
+    assert len(issue_registry.issues) == 1
+
+    # More from the same sender within the window: still held back, no new notice.
+    inject(simulator, TRUSTED.removeprefix("+"), "one more")
+    caplog.clear()
+    await poll(hass, freezer)
+    assert len(echo.inputs) == DEFAULT_RATE_LIMIT
+    assert not [r for r in caplog.records if "within a minute" in r.getMessage()]
+
+    # Once the first answers are a minute old the issue goes and the sender is heard.
+    freezer.tick(RATE_WINDOW)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    inject(simulator, TRUSTED.removeprefix("+"), "are you back?")
+    await poll(hass, freezer)
+    assert echo.inputs[-1].text == "are you back?"
+
+
+async def test_conversation_keeps_its_context(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A follow-up continues the sender's conversation until the agent forgets it."""
+    echo = agent[0]
+    inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
+    await poll(hass, freezer)
+    inject(simulator, TRUSTED.removeprefix("+"), "And the fan")
+    await poll(hass, freezer)
+    freezer.tick(CONVERSATION_TIMEOUT + timedelta(seconds=1))
+    inject(simulator, TRUSTED.removeprefix("+"), "Hello again")
+    await poll(hass, freezer)
+
+    assert [(i.text, i.conversation_id) for i in echo.inputs] == [
+        ("Turn on the light", None),
+        ("And the fan", "conv-1"),
+        ("Hello again", None),
+    ]
+
+
+async def test_follow_ups_in_one_poll_wait_for_each_other(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two SMS fetched together are answered in order, the second in the first's conversation."""
+    inject(simulator, TRUSTED.removeprefix("+"), "first", "second")
+    await poll(hass, freezer)
+    assert [(i.text, i.conversation_id) for i in agent[0].inputs] == [
+        ("first", None),
+        ("second", "conv-1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "assist_options",
+    [
+        {},
+        {CONF_ENABLED: False, CONF_TRUSTED_NUMBERS: [TRUSTED]},
+        {CONF_ENABLED: True, CONF_TRUSTED_NUMBERS: []},
+    ],
+    ids=["no_options", "off", "no_trusted_numbers"],
+)
+async def test_off_means_no_agent_call(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With the option off, even a listed number's SMS is only announced."""
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    with patch("custom_components.eims.assist.conversation.async_converse") as converse:
+        inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
+        await poll(hass, freezer)
+    assert len(received) == 1
+    converse.assert_not_called()
+    assert replies(simulator) == []
+
+
+async def test_long_answer_is_cut_to_one_message(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An answer over 1024 characters is cut, and the cut is marked."""
+    agent[0].answer = "word " * 400
+    inject(simulator, TRUSTED.removeprefix("+"), "Tell me everything")
+    await poll(hass, freezer)
+    [(_, text)] = replies(simulator)
+    assert len(text) == 1024
+    assert text.endswith("…")
+    assert text.startswith("word word")
+
+
+async def test_empty_answer_sends_nothing(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An agent that says nothing costs no SMS; the exchange is still recorded."""
+    agent[0].answer = ""
+    exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
+    inject(simulator, TRUSTED.removeprefix("+"), "Turn off everything")
+    await poll(hass, freezer)
+    assert replies(simulator) == []
+    assert [event.data["reply"] for event in exchanges] == [""]
+
+
+async def test_unreadable_sms_is_not_passed_on(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Content that is not text (bad base64) or is blank never reaches the agent."""
+    account = simulator.state.accounts["demo"]
+    simulator.state.add_inbound(
+        account, sender=TRUSTED.removeprefix("+"), payload="not base64!"
+    )
+    inject(simulator, TRUSTED.removeprefix("+"), "   ")
+    await poll(hass, freezer)
+    assert agent[0].inputs == []
+
+
+async def test_missing_agent_is_logged(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    assist_options: dict[str, Any],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An agent removed since the options were saved: a warning, no SMS, no exchange."""
+    conversation.async_unset_agent(hass, hass.config_entries.async_get_entry(agent[1]))
+    exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
+    inject(simulator, TRUSTED.removeprefix("+"), "Anyone there?")
+    await poll(hass, freezer)
+    assert replies(simulator) == []
+    assert exchanges == []
+    ours = [
+        r.getMessage() for r in caplog.records if r.name == "custom_components.eims"
+    ]
+    assert any(f"could not answer {MASKED}" in message for message in ours)
+    assert not any("Anyone there?" in message for message in ours)
+
+
+async def test_failed_reply_is_logged(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A reply the gateway refuses is logged; the exchange shows it was not sent."""
+    account = simulator.state.accounts["demo"]
+    account.balance = account.gift = account.balance * 0
+    exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
+    inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
+    await poll(hass, freezer)
+    assert replies(simulator) == []
+    assert len(exchanges) == 1
+    assert f"Could not send the Assist answer to {MASKED}" in caplog.text
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_sim_entry
+    )
+    assert diagnostics["assist"]["exchanges"][0]["sent"] is False
+    assert diagnostics["assist"]["stats"]["failed"] == 1
+
+
+async def test_diagnostics_mask_and_shorten(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Diagnostics keep the last 20 exchanges, numbers masked and texts shortened."""
+    for index in range(22):
+        inject(simulator, TRUSTED.removeprefix("+"), f"{index:02} " + "x" * 60)
+        await poll(hass, freezer)
+        freezer.tick(RATE_WINDOW)
+    inject(simulator, STRANGER.removeprefix("+"), "hi")
+    await poll(hass, freezer)
+
+    # Directly: the half hour ticked by has expired the test client's access token.
+    diagnostics = await async_get_config_entry_diagnostics(hass, init_sim_entry)
+    assist = diagnostics["assist"]
+    assert diagnostics["entry"]["options"][CONF_ASSIST][CONF_TRUSTED_NUMBERS] == (
+        "**REDACTED**"
+    )
+    assert assist["enabled"] is True
+    assert assist["trusted_numbers"] == [MASKED]
+    assert assist["agent_id"] == agent[1]
+    assert assist["language"] == "en"
+    assert assist["rate_limit"] == DEFAULT_RATE_LIMIT
+    assert assist["rate_limited_senders"] == []
+    assert assist["stats"] == {
+        "answered": 22,
+        "untrusted": 1,
+        "undecoded": 0,
+        "rate_limited": 0,
+        "failed": 0,
+    }
+    exchanges = assist["exchanges"]
+    assert len(exchanges) == 20
+    assert exchanges[0]["text"] == shorten("02 " + "x" * 60, 40)
+    assert len(exchanges[0]["text"]) == 40
+    assert exchanges[0]["text"].endswith("…")
+    assert exchanges[-1]["sender"] == MASKED
+    assert exchanges[-1]["reply"].startswith("You said: 21")
+    assert exchanges[-1]["conversation_id"] == "conv-1"
+    assert exchanges[-1]["sent"] is True
+    assert TRUSTED.removeprefix("+") not in str(diagnostics)
+
+
+async def test_diagnostics_when_off(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """An entry without the bridge says so."""
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert diagnostics["assist"] == {"enabled": False}
+
+
+async def test_events_of_other_entries_and_national_numbers(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+) -> None:
+    """Only the entry's own SMS count; a national form of a trusted number matches."""
+    hass.config.country = "GB"
+    receive(hass, "another_entry", TRUSTED, "not for us")
+    receive(hass, init_sim_entry.entry_id, "07911 123456", "national")
+    receive(hass, init_sim_entry.entry_id, "+447911123450", "near miss")
+    receive(hass, init_sim_entry.entry_id, "00447911123456", "dialled abroad")
+    receive(hass, init_sim_entry.entry_id, "07400 123456", "national stranger")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [i.text for i in agent[0].inputs] == ["national", "dialled abroad"]
+
+
+async def test_unload_stops_the_bridge_and_clears_the_issue(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """After unloading, SMS events reach no agent and no rate-limit issue stays."""
+    for index in range(DEFAULT_RATE_LIMIT + 1):
+        receive(hass, init_sim_entry.entry_id, TRUSTED, f"burst {index}")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issue_id = ISSUE_ID.format(init_sim_entry.entry_id)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert init_sim_entry.state is ConfigEntryState.NOT_LOADED
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    receive(hass, init_sim_entry.entry_id, TRUSTED, "still there?")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(agent[0].inputs) == DEFAULT_RATE_LIMIT
+
+
+async def test_second_sender_keeps_the_issue(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    assist_options: dict[str, Any],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The issue stays while any trusted number is still held back."""
+    entry_id = init_sim_entry.entry_id
+    hass.config_entries.async_update_entry(
+        init_sim_entry,
+        options={
+            CONF_ASSIST: {**assist_options, CONF_TRUSTED_NUMBERS: [TRUSTED, SECOND]}
+        },
+    )
+    assert await hass.config_entries.async_reload(entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    issue_id = ISSUE_ID.format(entry_id)
+    for index in range(DEFAULT_RATE_LIMIT + 1):
+        receive(hass, entry_id, TRUSTED, f"first {index}")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.tick(timedelta(seconds=30))
+    for index in range(DEFAULT_RATE_LIMIT + 1):
+        receive(hass, entry_id, SECOND, f"second {index}")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    freezer.tick(timedelta(seconds=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_conversation_integration_missing(
+    hass: HomeAssistant,
+    sim_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Without the conversation integration the entry loads and Assist stays off."""
+    with patch(
+        "custom_components.eims.assist.async_setup_component", return_value=False
+    ):
+        sim_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(sim_entry.entry_id)
+        await hass.async_block_till_done()
+    assert sim_entry.state is ConfigEntryState.LOADED
+    assert "conversation integration is not set up" in caplog.text
+
+
+def test_settings_defaults(hass: HomeAssistant) -> None:
+    """Unset agent, language and limit fall back to the built-in agent and HA's language."""
+    hass.config.language = "de"
+    settings = settings_from_options(
+        hass,
+        {CONF_ASSIST: {CONF_ENABLED: True, CONF_TRUSTED_NUMBERS: ["+49 30 1234567"]}},
+    )
+    assert settings is not None
+    assert settings.trusted_numbers == ("+49301234567",)
+    assert settings.agent_id == DEFAULT_AGENT_ID == "conversation.home_assistant"
+    assert settings.language == "de"
+    assert settings.rate_limit == DEFAULT_RATE_LIMIT
+
+
+async def test_options_flow(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The options' Assist section: numbers normalised, errors explained."""
+    hass.config.country = "GB"
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    base = {"currency": "none", "gateway_time_zone": "UTC"}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            **base,
+            CONF_ASSIST: {
+                CONF_ENABLED: True,
+                CONF_TRUSTED_NUMBERS: ["07911 123456", "call me"],
+            },
+        },
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_trusted_numbers"}
+    assert result["description_placeholders"]["numbers"] == "call me"
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {**base, CONF_ASSIST: {CONF_ENABLED: True, CONF_TRUSTED_NUMBERS: []}},
+    )
+    assert result["errors"] == {"base": "no_trusted_numbers"}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            **base,
+            CONF_ASSIST: {
+                CONF_ENABLED: True,
+                CONF_TRUSTED_NUMBERS: ["07911 123456", "+44 7911 123456"],
+                CONF_RATE_LIMIT: 3,
+            },
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_ASSIST] == {
+        CONF_ENABLED: True,
+        CONF_TRUSTED_NUMBERS: [TRUSTED],
+        CONF_AGENT_ID: DEFAULT_AGENT_ID,
+        CONF_LANGUAGE: hass.config.language,
+        CONF_RATE_LIMIT: 3,
+    }
+
+
+async def test_options_flow_keeps_assist_off_by_default(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A form sent without the Assist section stores it off."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"currency": "none", "gateway_time_zone": "UTC"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert init_integration.options[CONF_ASSIST][CONF_ENABLED] is False
+    assert init_integration.options[CONF_ASSIST][CONF_TRUSTED_NUMBERS] == []

@@ -1,0 +1,562 @@
+"""Inbound SMS against the simulator: stored before announced, each id announced once."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import datetime
+import logging
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.eims.api import InboundSms as ParsedSms
+from custom_components.eims.const import UPDATE_INTERVAL
+from custom_components.eims.inbox import (
+    EVENT_SMS_RECEIVED,
+    SmsInbox,
+    international,
+    storage_key,
+)
+from simulator.accounts import InboundSms as QueuedSms
+from simulator.testing import RunningSimulator
+
+RECEIVED_SMS = "event.demo_127_0_0_1_received_sms"
+SENDER = "+447911123456"
+# What a v3.4 gateway returns for it: an int without "+".
+SENDER_DIGITS = "447911123456"
+ZONE = "US/Pacific"
+# 2026-03-01 12:34:56 in the gateway's (and Home Assistant's) zone.
+RECEIVED_AT = datetime(2026, 3, 1, 12, 34, 56, tzinfo=dt_util.get_time_zone(ZONE))
+
+
+@pytest.fixture
+def simulator_options() -> dict[str, object]:
+    """The gateway keeps Home Assistant's test time zone."""
+    return {"tz": dt_util.get_time_zone(ZONE)}
+
+
+def inject(
+    simulator: RunningSimulator,
+    count: int = 1,
+    *,
+    text: Callable[[int], str] = lambda index: f"message {index}",
+    **options: Any,
+) -> list[QueuedSms]:
+    """Queue `count` SMS on the simulator's demo account."""
+    account = simulator.state.accounts["demo"]
+    options.setdefault("received", RECEIVED_AT.timestamp())
+    return [
+        simulator.state.add_inbound(
+            account, sender=SENDER, content=text(index), **options
+        )
+        for index in range(count)
+    ]
+
+
+def getsms_calls(simulator: RunningSimulator) -> int:
+    """Count the getsms requests the simulator answered or dropped."""
+    return sum(record.endpoint == "getsms" for record in simulator.state.requests)
+
+
+async def poll(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Run one coordinator cycle now."""
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+def entity_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Collect the attributes of every state the event entity writes."""
+    states: list[dict[str, Any]] = []
+
+    @callback
+    def record(event: Event[Any]) -> None:
+        if event.data["entity_id"] == RECEIVED_SMS and event.data["new_state"]:
+            states.append(dict(event.data["new_state"].attributes))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    return states
+
+
+def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
+    """Return the inbox as written to disk."""
+    return hass_storage[storage_key(entry.entry_id)]["data"]
+
+
+async def test_one_message(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """One SMS: one bus event and one entity event with the same data."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    states = entity_events(hass)
+    [queued] = inject(simulator, text=lambda _: "Hello 👋")
+    await poll(hass, init_sim_entry)
+
+    expected = {
+        "id": queued.id,
+        "sender": SENDER,
+        "text": "Hello 👋",
+        "received_at": RECEIVED_AT.isoformat(),
+    }
+    assert [event.data for event in bus] == [
+        {"entry_id": init_sim_entry.entry_id, **expected}
+    ]
+    assert states == [
+        {
+            "event_type": "received",
+            "event_types": ["received"],
+            "friendly_name": "demo @ 127.0.0.1 Received SMS",
+            **expected,
+        }
+    ]
+    assert stored(hass_storage, init_sim_entry) == {
+        "pending": [],
+        "seen": [[queued.id, pytest.approx(dt_util.utcnow().timestamp(), abs=60)]],
+    }
+
+
+async def test_receiver_given(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """A v3.5 gateway names the receiving number: the event carries it."""
+    simulator.state.accounts["demo"].getsms_receiver = True
+    simulator.state.accounts["demo"].number_form = "plus"
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    inject(simulator, receiver="+8613800000001")
+    await poll(hass, init_sim_entry)
+    assert [(e.data["sender"], e.data["receiver"]) for e in bus] == [
+        (SENDER, "+8613800000001")
+    ]
+    assert hass.states.get(RECEIVED_SMS).attributes["receiver"] == "+8613800000001"
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (SENDER_DIGITS, SENDER),
+        (SENDER, SENDER),
+        ("10690000", "10690000"),
+        ("BANK", "BANK"),
+        ("0000000000000", "0000000000000"),
+    ],
+)
+def test_international(number: str, expected: str) -> None:
+    """Bare international digits gain their "+"; short codes and names stay."""
+    assert international(number) == expected
+
+
+async def test_120_messages_three_pages(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """120 waiting: 3 getsms calls, each page saved before the next read, all in order."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    states = entity_events(hass)
+    queued = inject(simulator, 120)
+    before = getsms_calls(simulator)
+    saves: list[tuple[int, int]] = []
+    save = Store.async_save
+
+    async def record_save(store: Store[Any], data: Any) -> None:
+        if store.key == storage_key(init_sim_entry.entry_id):
+            saves.append((getsms_calls(simulator) - before, len(data["pending"])))
+        await save(store, data)
+
+    with patch.object(Store, "async_save", autospec=True, side_effect=record_save):
+        await poll(hass, init_sim_entry)
+
+    assert getsms_calls(simulator) - before == 3
+    ids = [sms.id for sms in queued]
+    assert [event.data["id"] for event in bus] == ids
+    assert [event.data["text"] for event in bus] == [f"message {i}" for i in range(120)]
+    assert [state["id"] for state in states] == ids
+    # Each page is on disk (pending) before it is announced and before the next read.
+    assert saves == [(1, 50), (1, 0), (2, 50), (2, 0), (3, 20), (3, 0)]
+    assert len(stored(hass_storage, init_sim_entry)["seen"]) == 120
+
+
+async def test_polls_every_cycle(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """SMS arrive with the next 30-second cycle, not with the 30-minute balance."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    inject(simulator)
+    freezer.tick(UPDATE_INTERVAL)
+    async_fire_time_changed(hass)
+    # The scheduled refresh is a background task; its request really travels.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(bus) == 1
+
+
+async def test_duplicates_dropped(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """A repeated id is announced once: in one page, across pages and across polls."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    inject(simulator, inbound_id=7, duplicate=True)
+    inject(simulator, 49)
+    # The second page starts with id 7 again.
+    inject(simulator, inbound_id=7)
+    inject(simulator, 2)
+    await poll(hass, init_sim_entry)
+    assert [event.data["id"] for event in bus] == [7, *range(8, 57), 57, 58]
+
+    inject(simulator, inbound_id=7)
+    await poll(hass, init_sim_entry)
+    assert len(bus) == 52
+    counts = init_sim_entry.runtime_data.coordinator.inbox.counts()
+    assert counts["received"] == 52
+    assert counts["announced"] == 52
+
+
+async def test_repeat_within_page_dropped_by_inbox(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """The inbox drops a repeat even when the client lets one through."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    client = init_sim_entry.runtime_data.client
+    inject(simulator)
+    [sms] = await client.get_sms_page()
+
+    async def pages() -> Any:
+        yield [sms, sms]
+
+    with patch.object(client, "iter_sms_pages", return_value=pages()):
+        await poll(hass, init_sim_entry)
+    assert [event.data["id"] for event in bus] == [sms.id]
+    assert init_sim_entry.runtime_data.coordinator.inbox.counts()["duplicates"] == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "raw"),
+    [
+        ({"payload": "%%not base64%%"}, "%%not base64%%"),
+        (
+            {"content": "价格", "encoding": "gbk"},
+            base64.b64encode("价格".encode("gbk")).decode(),
+        ),
+    ],
+    ids=["not_base64", "not_utf8"],
+)
+async def test_undecodable_content(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    options: dict[str, str],
+    raw: str,
+) -> None:
+    """Content that is not base64 UTF-8 is still announced, raw and flagged."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    simulator.state.add_inbound(
+        simulator.state.accounts["demo"], sender=SENDER, **options
+    )
+    await poll(hass, init_sim_entry)
+    [event] = bus
+    assert event.data["decoded"] is False
+    assert event.data["raw"] == raw
+    assert event.data["text"] == raw
+    state = hass.states.get(RECEIVED_SMS)
+    assert state.attributes["decoded"] is False
+    assert state.attributes["raw"] == raw
+
+
+async def test_crash_after_save_replays_at_start(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Stopped between saving and announcing: the next start announces, once."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    states = entity_events(hass)
+    queued = inject(simulator, 3)
+
+    async def crash(inbox: SmsInbox) -> None:
+        """Die right after the page reached the disk."""
+
+    with patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash):
+        await poll(hass, init_sim_entry)
+    assert bus == []
+    assert len(stored(hass_storage, init_sim_entry)["pending"]) == 3
+    # The gateway has forgotten them: only the store can bring them back.
+    assert simulator.state.accounts["demo"].inbound == []
+
+    await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    await poll(hass, init_sim_entry)
+
+    ids = [sms.id for sms in queued]
+    assert [event.data["id"] for event in bus] == ids
+    assert [state["id"] for state in states if "id" in state][-3:] == ids
+    assert stored(hass_storage, init_sim_entry)["pending"] == []
+    assert bus[0].data["received_at"] == RECEIVED_AT.isoformat()
+
+
+async def test_failure_mid_announcement(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Announcing fails at the 2nd SMS: after a restart, every SMS is announced exactly once."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    queued = inject(simulator, 3)
+    announce = SmsInbox._announce
+    calls = 0
+
+    def fail_second(inbox: SmsInbox, sms: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("listener failed")
+        announce(inbox, sms)
+
+    with patch.object(SmsInbox, "_announce", autospec=True, side_effect=fail_second):
+        await poll(hass, init_sim_entry)
+    assert "listener failed" in caplog.text
+    assert [event.data["id"] for event in bus] == [queued[0].id]
+
+    await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["id"] for event in bus] == [sms.id for sms in queued]
+
+
+async def test_failed_announcement_retried_next_cycle(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """Without a restart, SMS whose announcement failed go first at the next poll."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    queued = inject(simulator, 2)
+    with patch.object(
+        SmsInbox, "_announce", autospec=True, side_effect=RuntimeError("down")
+    ):
+        await poll(hass, init_sim_entry)
+    assert bus == []
+    later = inject(simulator)
+    await poll(hass, init_sim_entry)
+    assert [event.data["id"] for event in bus] == [sms.id for sms in queued + later]
+
+
+async def test_ids_persist_across_reload(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """The gateway hands out an id announced before the restart: it is dropped."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    [first] = inject(simulator)
+    await poll(hass, init_sim_entry)
+    await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert init_sim_entry.state is ConfigEntryState.LOADED
+
+    inject(simulator, inbound_id=first.id)
+    [second] = inject(simulator)
+    await poll(hass, init_sim_entry)
+    assert [event.data["id"] for event in bus] == [first.id, second.id]
+
+
+async def test_received_before_setup(
+    hass: HomeAssistant,
+    sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """SMS read by the first poll are announced once the event entity listens."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    states = entity_events(hass)
+    [queued] = inject(simulator)
+    sim_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["id"] for event in bus] == [queued.id]
+    assert [state["id"] for state in states if "id" in state] == [queued.id]
+
+
+async def test_drop_on_second_page_loses_nothing(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """The connection drops reading page 2: page 1 is kept, the rest comes next poll."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    states = entity_events(hass)
+    queued = inject(simulator, 60)
+
+    @callback
+    def drop_next_read(event: Event[Any]) -> None:
+        if event.data["id"] == queued[0].id:
+            # Until cleared: aiohttp retries a GET dropped on a reused connection.
+            simulator.state.add_fault({"kind": "drop", "endpoint": "getsms"})
+
+    hass.bus.async_listen(EVENT_SMS_RECEIVED, drop_next_read)
+    coordinator = init_sim_entry.runtime_data.coordinator
+    await poll(hass, init_sim_entry)
+    assert not coordinator.last_update_success
+    assert len(bus) == 50
+    assert len(stored(hass_storage, init_sim_entry)["seen"]) == 50
+    assert len(simulator.state.accounts["demo"].inbound) == 10
+
+    simulator.state.faults.clear()
+    await poll(hass, init_sim_entry)
+    assert coordinator.last_update_success
+    ids = [sms.id for sms in queued]
+    assert [event.data["id"] for event in bus] == ids
+    # The entity fired for the SMS of the poll that ended the outage too.
+    assert [state["id"] for state in states] == ids
+
+
+async def test_seen_ids_bounded(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Only the most recent ids are remembered."""
+    queued = inject(simulator, 5)
+    with patch("custom_components.eims.inbox.SEEN_LIMIT", 3):
+        await poll(hass, init_sim_entry)
+    seen = stored(hass_storage, init_sim_entry)["seen"]
+    assert [sms_id for sms_id, _ in seen] == [sms.id for sms in queued[2:]]
+
+
+async def test_remove_entry_deletes_store(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Deleting the entry deletes its inbox."""
+    inject(simulator)
+    await poll(hass, init_sim_entry)
+    assert storage_key(init_sim_entry.entry_id) in hass_storage
+    await hass.config_entries.async_remove(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert storage_key(init_sim_entry.entry_id) not in hass_storage
+
+
+async def test_logs_hide_text_and_numbers(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """No log line holds a message's text, its raw content or a whole number."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.eims")
+    inject(simulator, text=lambda _: "secret door code 4711")
+    simulator.state.add_inbound(
+        simulator.state.accounts["demo"], sender=SENDER, payload="%%rawsecret%%"
+    )
+    await poll(hass, init_sim_entry)
+    inject(simulator, inbound_id=1)
+    await poll(hass, init_sim_entry)
+    messages = "\n".join(
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.eims")
+    )
+    assert "+447*******56" in messages
+    for secret in ("secret door code", "4711", "rawsecret", SENDER_DIGITS):
+        assert secret not in messages
+
+
+async def test_diagnostics_count_only(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """Diagnostics count SMS and never show one."""
+    inject(simulator, 2, text=lambda _: "private words")
+    await poll(hass, init_sim_entry)
+    inject(simulator, inbound_id=1)
+    await poll(hass, init_sim_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_sim_entry
+    )
+    assert diagnostics["inbox"] == {
+        "pending": 0,
+        "remembered_ids": 2,
+        "received": 2,
+        "duplicates": 1,
+        "announced": 2,
+    }
+    assert "private words" not in str(diagnostics)
+    assert SENDER_DIGITS not in str(diagnostics)
+
+
+async def test_unknown_time_survives_restart(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """An SMS without a readable time is stored and replayed without one."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    sms = ParsedSms(
+        id=9,
+        sender="BANK",
+        receiver=None,
+        received_at=None,
+        text="%%",
+        raw="%%",
+        decoded=False,
+    )
+
+    async def pages() -> Any:
+        yield [sms]
+
+    async def crash(inbox: SmsInbox) -> None:
+        """Die right after the page reached the disk."""
+
+    client = init_sim_entry.runtime_data.client
+    with (
+        patch.object(client, "iter_sms_pages", return_value=pages()),
+        patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash),
+    ):
+        await poll(hass, init_sim_entry)
+    assert stored(hass_storage, init_sim_entry)["pending"][0]["received_at"] is None
+
+    await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data for event in bus] == [
+        {
+            "entry_id": init_sim_entry.entry_id,
+            "id": 9,
+            "sender": "BANK",
+            "text": "%%",
+            "decoded": False,
+            "raw": "%%",
+        }
+    ]

@@ -1,0 +1,714 @@
+"""Tests for the eims.send_sms and eims.create_job actions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from unittest.mock import MagicMock, patch
+from zoneinfo import ZoneInfo
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.eims.api import (
+    EimsConnectionError,
+    EimsTimeoutError,
+    SendResult,
+    SentMessage,
+)
+from custom_components.eims.api.exceptions import STATUS_ERRORS, status_error
+from custom_components.eims.const import CONF_GATEWAY_TIME_ZONE, DOMAIN
+from custom_components.eims.coordinator import EimsCoordinator
+from custom_components.eims.issues import INSUFFICIENT_BALANCE
+from custom_components.eims.sending import CONF_NUMBER_FORMAT, NUMBER_FORMAT_DIGITS
+from simulator.testing import RunningSimulator
+
+UK_MOBILE = "+447911123456"
+UK_MOBILE_2 = "+447911123457"
+
+type Call = Callable[..., Awaitable[ServiceResponse]]
+
+
+@pytest.fixture(autouse=True)
+def country(hass: HomeAssistant) -> None:
+    """National numbers are British in these tests."""
+    hass.config.country = "GB"
+
+
+def _caller(hass: HomeAssistant, entry: MockConfigEntry, service: str) -> Call:
+    async def call(**data: Any) -> ServiceResponse:
+        return await hass.services.async_call(
+            DOMAIN,
+            service,
+            {"config_entry_id": entry.entry_id, **data},
+            blocking=True,
+            return_response=True,
+        )
+
+    return call
+
+
+@pytest.fixture
+def sim_send(hass: HomeAssistant, init_sim_entry: MockConfigEntry) -> Call:
+    """Call eims.send_sms on the simulator's entry."""
+    return _caller(hass, init_sim_entry, "send_sms")
+
+
+@pytest.fixture
+def sim_job(hass: HomeAssistant, init_sim_entry: MockConfigEntry) -> Call:
+    """Call eims.create_job on the simulator's entry."""
+    return _caller(hass, init_sim_entry, "create_job")
+
+
+@pytest.fixture
+def mock_send(hass: HomeAssistant, init_integration: MockConfigEntry) -> Call:
+    """Call eims.send_sms on the entry with the mocked client."""
+    return _caller(hass, init_integration, "send_sms")
+
+
+@pytest.fixture
+def mock_job(hass: HomeAssistant, init_integration: MockConfigEntry) -> Call:
+    """Call eims.create_job on the entry with the mocked client."""
+    return _caller(hass, init_integration, "create_job")
+
+
+def _sendsms_requests(simulator: RunningSimulator) -> int:
+    return sum(1 for r in simulator.state.requests if r.endpoint == "sendsms")
+
+
+async def _set_options(
+    hass: HomeAssistant, entry: MockConfigEntry, **options: Any
+) -> None:
+    hass.config_entries.async_update_entry(entry, options={**entry.options, **options})
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+# Sending through the simulator
+
+
+async def test_send_response_matches_simulator(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+) -> None:
+    """The response holds what the gateway recorded; a number written twice goes once."""
+    response = await sim_send(
+        numbers=[UK_MOBILE, "07911 123457", "+44 7911 123456"], message="Door open"
+    )
+    submission = simulator.state.submissions[-1]
+    assert submission.params["numbers"] == f"{UK_MOBILE},{UK_MOBILE_2}"
+    assert submission.params["content"] == "Door open"
+    assert "smstype" in submission.params
+    assert "sendtime" not in submission.params
+    assert response == {
+        "success": 2,
+        "fail": 0,
+        "messages": [
+            {"number": number, "id": message_id}
+            for number, message_id in zip(
+                [UK_MOBILE, UK_MOBILE_2], submission.ids, strict=True
+            )
+        ],
+        "failed": [],
+        "invalid": [],
+        "segments": 1,
+        "encoding": "GSM-7",
+    }
+    assert {m.number for m in simulator.state.messages.values()} == {
+        UK_MOBILE[1:],
+        UK_MOBILE_2[1:],
+    }
+
+
+async def test_send_comma_separated_and_digits_format(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    sim_send: Call,
+) -> None:
+    """A comma-separated text works; the digits option drops the +."""
+    await _set_options(
+        hass, init_sim_entry, **{CONF_NUMBER_FORMAT: NUMBER_FORMAT_DIGITS}
+    )
+    response = await sim_send(numbers=f"{UK_MOBILE}, 07911123457", message="Hi")
+    assert simulator.state.submissions[-1].params["numbers"] == (
+        f"{UK_MOBILE[1:]},{UK_MOBILE_2[1:]}"
+    )
+    assert [m["number"] for m in response["messages"]] == [
+        UK_MOBILE[1:],
+        UK_MOBILE_2[1:],
+    ]
+
+
+async def test_send_mms_sender_and_time(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    sim_send: Call,
+) -> None:
+    """An MMS title makes an MMS; the send time is the gateway's wall time in its zone."""
+    await _set_options(
+        hass, init_sim_entry, **{CONF_GATEWAY_TIME_ZONE: "Asia/Shanghai"}
+    )
+    when = (dt_util.utcnow() + timedelta(days=1)).replace(microsecond=0)
+    await sim_send(
+        numbers=[UK_MOBILE],
+        message="Picture",
+        mms_title="Doorbell",
+        sender="HOME",
+        send_time=when.isoformat(),
+    )
+    params = simulator.state.submissions[-1].params
+    assert params["smstype"] == 1
+    assert params["mmstitle"] == "Doorbell"
+    assert params["sender"] == "HOME"
+    assert params["sendtime"] == when.astimezone(ZoneInfo("Asia/Shanghai")).strftime(
+        "%Y%m%d%H%M%S"
+    )
+
+
+async def test_naive_send_time_is_local(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    sim_send: Call,
+) -> None:
+    """A send time without a zone (the UI's) is Home Assistant's local time."""
+    await hass.config.async_set_time_zone("Europe/London")
+    await _set_options(hass, init_sim_entry, **{CONF_GATEWAY_TIME_ZONE: "UTC"})
+    local = dt_util.now().replace(tzinfo=None, microsecond=0) + timedelta(days=2)
+    await sim_send(numbers=[UK_MOBILE], message="Later", send_time=str(local))
+    expected = local.replace(tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
+    assert simulator.state.submissions[-1].params["sendtime"] == expected.strftime(
+        "%Y%m%d%H%M%S"
+    )
+
+
+async def test_skip_invalid_numbers(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+) -> None:
+    """With skip_invalid the valid numbers go and the response names the others."""
+    response = await sim_send(
+        numbers=[UK_MOBILE, "not-a-number", "12"], message="Hi", skip_invalid=True
+    )
+    assert response["invalid"] == ["not-a-number", "12"]
+    assert response["success"] == 1
+    assert simulator.state.submissions[-1].params["numbers"] == UK_MOBILE
+
+
+async def test_segments_in_response(hass: HomeAssistant, sim_send: Call) -> None:
+    """The response counts segments: UCS-2 for Cyrillic, several for a long text."""
+    response = await sim_send(numbers=[UK_MOBILE], message="Привет")
+    assert (response["segments"], response["encoding"]) == (1, "UCS-2")
+    response = await sim_send(numbers=[UK_MOBILE], message="a" * 200)
+    assert (response["segments"], response["encoding"]) == (2, "GSM-7")
+
+
+async def test_25000_numbers_take_three_posts(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+) -> None:
+    """25,000 numbers go in exactly 3 requests, each number once."""
+    simulator.state.accounts["demo"].balance = Decimal(10000)
+    numbers = [f"+1650{200 + i // 10000}{i % 10000:04d}" for i in range(25000)]
+    before = _sendsms_requests(simulator)
+    response = await sim_send(numbers=[*numbers, numbers[0]], message="Bulk")
+    assert _sendsms_requests(simulator) - before == 3
+    assert response["success"] == 25000
+    assert len({m["id"] for m in response["messages"]}) == 25000
+    sent = [n for s in simulator.state.submissions for n in s.numbers]
+    assert sorted(sent) == sorted(n[1:] for n in numbers)
+
+
+async def test_send_refreshes_balance_once(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+) -> None:
+    """After a send the balance is fetched once, and the sensor shows the new one."""
+    balance_calls = sum(
+        1 for r in simulator.state.requests if r.endpoint == "getbalance"
+    )
+    await sim_send(numbers=[UK_MOBILE], message="Hi")
+    await hass.async_block_till_done()
+    after = sum(1 for r in simulator.state.requests if r.endpoint == "getbalance")
+    assert after == balance_calls + 1
+    state = hass.states.get("sensor.demo_127_0_0_1_balance")
+    assert state is not None
+    assert Decimal(state.state) == simulator.state.accounts["demo"].balance
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_ERRORS, reverse=True))
+async def test_gateway_status_on_send(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    sim_send: Call,
+    status: int,
+) -> None:
+    """Every status the simulator answers becomes a translated error naming its cause."""
+    simulator.state.add_fault(
+        {"kind": "status", "endpoint": "sendsms", "status": status, "count": 1}
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await sim_send(numbers=[UK_MOBILE], message="Hi")
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == STATUS_ERRORS[status][1]
+    assert _sendsms_requests(simulator) == 1
+
+
+async def test_insufficient_balance_issue(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    sim_send: Call,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A send the balance cannot pay raises a repair issue; the next send clears it."""
+    issue_id = f"{INSUFFICIENT_BALANCE}_{init_sim_entry.entry_id}"
+    account = simulator.state.accounts["demo"]
+    account.balance = account.gift = Decimal(0)
+    with pytest.raises(HomeAssistantError) as err:
+        await sim_send(numbers=[UK_MOBILE], message="Hi")
+    assert err.value.translation_key == INSUFFICIENT_BALANCE
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert not simulator.state.messages
+    account.balance = Decimal(10)
+    await sim_send(numbers=[UK_MOBILE], message="Hi")
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_auth_refused_on_send_starts_reauth(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    sim_send: Call,
+) -> None:
+    """A password refused on a send asks the user to sign in again."""
+    simulator.state.add_fault(
+        {"kind": "status", "endpoint": "sendsms", "status": -1, "count": 1}
+    )
+    with pytest.raises(HomeAssistantError):
+        await sim_send(numbers=[UK_MOBILE], message="Hi")
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_timeout_is_not_retried(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_entry: MockConfigEntry
+) -> None:
+    """A send the gateway answers too late is not sent again; the error says so."""
+    with patch("custom_components.eims.connection.REQUEST_TIMEOUT", 0.2):
+        sim_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(sim_entry.entry_id)
+        await hass.async_block_till_done()
+    simulator.state.add_fault(
+        {"kind": "latency", "endpoint": "sendsms", "seconds": 0.6, "count": 1}
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await _caller(hass, sim_entry, "send_sms")(
+            numbers=[UK_MOBILE, UK_MOBILE_2], message="Hi"
+        )
+    assert err.value.translation_key == "send_timeout"
+    assert err.value.translation_placeholders == {
+        "count": "2",
+        "accepted": "0",
+        "ids": "-",
+    }
+    assert _sendsms_requests(simulator) == 1
+
+
+# Sending with the mocked client: error paths
+
+
+@pytest.mark.parametrize("status", sorted(STATUS_ERRORS, reverse=True))
+async def test_client_status_errors(
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call, status: int
+) -> None:
+    """Each status error of the client becomes the error named by its reason."""
+    mock_client.send_sms.side_effect = status_error(status)
+    with pytest.raises(HomeAssistantError) as err:
+        await mock_send(numbers=[UK_MOBILE], message="Hi")
+    assert err.value.translation_key == STATUS_ERRORS[status][1]
+    mock_client.send_sms.assert_awaited_once()
+
+
+async def test_client_connection_error(
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+) -> None:
+    """A gateway that cannot be reached gives cannot_connect."""
+    mock_client.send_sms.side_effect = EimsConnectionError("refused")
+    with pytest.raises(HomeAssistantError) as err:
+        await mock_send(numbers=[UK_MOBILE], message="Hi")
+    assert err.value.translation_key == "cannot_connect"
+
+
+async def test_timeout_after_earlier_batches(
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+) -> None:
+    """A timeout after accepted batches names their ids, and they are followed."""
+    accepted = SendResult(
+        success=12,
+        messages=[SentMessage(number=f"+4479111234{i:02d}", id=i) for i in range(12)],
+        requests=1,
+    )
+    error = EimsTimeoutError("No reply")
+    error.partial = accepted
+    mock_client.send_sms.side_effect = error
+    with (
+        patch.object(EimsCoordinator, "async_handle_sent") as handle_sent,
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await mock_send(numbers=[UK_MOBILE], message="Hi")
+    assert err.value.translation_placeholders == {
+        "count": "1",
+        "accepted": "12",
+        "ids": "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 (+2)",
+    }
+    handle_sent.assert_called_once_with(accepted, "action")
+    mock_client.send_sms.assert_awaited_once()
+
+
+async def test_refusal_after_earlier_batches(
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+) -> None:
+    """A refusal after accepted batches still follows what was accepted."""
+    accepted = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 7)], requests=1)
+    error = status_error(-12)
+    error.partial = accepted
+    mock_client.send_sms.side_effect = error
+    with (
+        patch.object(EimsCoordinator, "async_handle_sent") as handle_sent,
+        pytest.raises(HomeAssistantError) as err,
+    ):
+        await mock_send(numbers=[UK_MOBILE], message="Hi")
+    assert err.value.translation_key == "platform_error"
+    handle_sent.assert_called_once_with(accepted, "action")
+
+
+async def test_handle_sent_after_send(
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+) -> None:
+    """A successful send is handed to the coordinator with its origin."""
+    result = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 3)], requests=1)
+    mock_client.send_sms.return_value = result
+    with patch.object(EimsCoordinator, "async_handle_sent") as handle_sent:
+        response = await mock_send(numbers=[UK_MOBILE], message="Hi")
+    handle_sent.assert_called_once_with(result, "action")
+    assert response["messages"] == [{"number": UK_MOBILE, "id": 3}]
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "placeholders"),
+    [
+        ({"message": ""}, "empty_message", {}),
+        ({"message": "  \n "}, "empty_message", {}),
+        (
+            {"message": "x" * 1025},
+            "message_too_long",
+            {"length": "1025", "max": "1024"},
+        ),
+        ({"numbers": []}, "no_numbers", {}),
+        ({"numbers": " , ;"}, "no_numbers", {}),
+        (
+            {"numbers": [UK_MOBILE, "0800 abc", "12"]},
+            "invalid_numbers",
+            {"numbers": "0800 abc, 12", "count": "2"},
+        ),
+        (
+            {"numbers": ["nope"], "skip_invalid": True},
+            "invalid_numbers",
+            {"numbers": "nope", "count": "1"},
+        ),
+        (
+            {"numbers": [f"bad{i}" for i in range(12)]},
+            "invalid_numbers",
+            {
+                "numbers": ", ".join(f"bad{i}" for i in range(10)) + " (+2)",
+                "count": "12",
+            },
+        ),
+        (
+            {"send_time": "2020-01-01T00:00:00+00:00"},
+            "time_in_past",
+            {"time": "2020-01-01T00:00:00+00:00"},
+        ),
+    ],
+)
+async def test_send_validation_errors(
+    hass: HomeAssistant,
+    mock_client: MagicMock,
+    mock_send: Call,
+    data: dict[str, Any],
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Input is refused with a translated error before anything is sent."""
+    with pytest.raises(ServiceValidationError) as err:
+        await mock_send(**({"numbers": [UK_MOBILE], "message": "Hi"} | data))
+    assert err.value.translation_domain == DOMAIN
+    assert err.value.translation_key == key
+    assert err.value.translation_placeholders == placeholders
+    mock_client.send_sms.assert_not_called()
+
+
+async def test_entry_not_found(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An unknown entry id, or another integration's entry, is refused."""
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    for entry_id in ("nope", other.entry_id):
+        with pytest.raises(ServiceValidationError) as err:
+            await hass.services.async_call(
+                DOMAIN,
+                "send_sms",
+                {"config_entry_id": entry_id, "numbers": UK_MOBILE, "message": "Hi"},
+                blocking=True,
+            )
+        assert err.value.translation_key == "entry_not_found"
+        assert err.value.translation_placeholders == {"entry_id": entry_id}
+
+
+async def test_entry_not_loaded(
+    hass: HomeAssistant, init_integration: MockConfigEntry, mock_client: MagicMock
+) -> None:
+    """An entry that is not loaded is refused by name."""
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    with pytest.raises(ServiceValidationError) as err:
+        await _caller(hass, init_integration, "create_job")(
+            name="j", message="Hi", numbers=UK_MOBILE
+        )
+    assert err.value.translation_key == "entry_not_loaded"
+    assert err.value.translation_placeholders == {"entry_title": init_integration.title}
+    mock_client.create_job.assert_not_called()
+
+
+# Jobs
+
+
+def _future(days: int = 1) -> datetime:
+    return (dt_util.utcnow() + timedelta(days=days)).replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"job_type": "immediate"}, {}),
+        (
+            {"job_type": "timed", "start": "START"},
+            {"jobtype": 1, "planstarttm": "START"},
+        ),
+        (
+            {"job_type": "interval", "interval": 90, "minute": 5, "hour": 8, "day": 1},
+            {"jobtype": 2, "interval": 90, "min": 5, "hour": 8, "day": 1},
+        ),
+        (
+            {"job_type": "daily", "hour": 9, "minute": 0, "period": 10},
+            {"jobtype": 3, "hour": 9, "min": 0, "period": 10},
+        ),
+        (
+            {"job_type": "weekly", "week": 1, "hour": 7, "minute": 30, "end": "END"},
+            {"jobtype": 4, "week": 1, "hour": 7, "min": 30, "planendtm": "END"},
+        ),
+        (
+            {
+                "job_type": "monthly",
+                "month": 12,
+                "day": 24,
+                "hour": 18,
+                "minute": 0,
+                "start": "PAST",
+            },
+            {
+                "jobtype": 5,
+                "mon": 12,
+                "day": 24,
+                "hour": 18,
+                "min": 0,
+                "planstarttm": "PAST",
+            },
+        ),
+    ],
+)
+async def test_create_job_types(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    sim_job: Call,
+    fields: dict[str, Any],
+    expected: dict[str, Any],
+) -> None:
+    """Every job type reaches the gateway with its fields; the response has its id."""
+    times = {"START": _future(1), "END": _future(30), "PAST": _future(-3)}
+    fields = {k: times[v].isoformat() if v in times else v for k, v in fields.items()}
+    expected = {
+        k: int(times[v].timestamp()) if v in times else v for k, v in expected.items()
+    }
+    response = await sim_job(
+        name="Reminder", message="Take your pills", numbers="07911 123456", **fields
+    )
+    submission = simulator.state.submissions[-1]
+    assert submission.endpoint == "smsjob"
+    assert response == {"job_id": submission.job_id}
+    assert submission.job_id in simulator.state.jobs
+    params = submission.params
+    assert params["job"] == "Reminder"
+    assert params["numbers"] == UK_MOBILE
+    assert params["numbersrc"] == 0
+    assert {key: params[key] for key in expected} == expected
+
+
+async def test_create_job_with_url_mms_and_options(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_job: Call
+) -> None:
+    """A numbers URL, an MMS title, a sender, retries and flash reach the gateway."""
+    await sim_job(
+        name="List",
+        message="Sale",
+        numbers_url="http://127.0.0.1/lists/customers.xls",
+        mms_title="Sale",
+        sender="SHOP",
+        retry=2,
+        flash=True,
+    )
+    params = simulator.state.submissions[-1].params
+    assert params["numbersrc"] == 1
+    assert params["numbers"] == "http://127.0.0.1/lists/customers.xls"
+    assert params["smstype"] == 1
+    assert params["mmstitle"] == "Sale"
+    assert params["senderid"] == "SHOP"
+    assert params["retry"] == 2
+    assert params["flash"] == 1
+
+
+async def test_create_job_refused_by_gateway(
+    hass: HomeAssistant, simulator: RunningSimulator, sim_job: Call
+) -> None:
+    """A job the gateway refuses gives the error naming the cause."""
+    simulator.state.add_fault(
+        {"kind": "status", "endpoint": "smsjob", "status": -17, "count": 1}
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await sim_job(name="j", message="Hi", numbers=UK_MOBILE)
+    assert err.value.translation_key == "job_error"
+
+
+async def test_create_job_timeout(
+    hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
+) -> None:
+    """A job the gateway answers too late may exist: the error says so, no retry."""
+    mock_client.create_job.side_effect = EimsTimeoutError("No reply")
+    with pytest.raises(HomeAssistantError) as err:
+        await mock_job(name="Night", message="Hi", numbers=UK_MOBILE)
+    assert err.value.translation_key == "job_timeout"
+    assert err.value.translation_placeholders == {"name": "Night"}
+    mock_client.create_job.assert_awaited_once()
+
+
+async def test_create_job_handled_as_sent(
+    hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
+) -> None:
+    """After a job is created the coordinator hears of it (origin job)."""
+    mock_client.create_job.return_value = 42
+    with patch.object(EimsCoordinator, "async_handle_sent") as handle_sent:
+        assert await mock_job(name="j", message="Hi", numbers=UK_MOBILE) == {
+            "job_id": 42
+        }
+    handle_sent.assert_called_once_with(SendResult(), "job")
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "placeholders"),
+    [
+        ({"name": "x" * 65}, "job_name_invalid", {"field": "name", "value": "x" * 65}),
+        ({"name": ""}, "job_name_invalid", {"field": "name", "value": ""}),
+        ({"message": ""}, "empty_message", {}),
+        ({"numbers": None}, "no_numbers", {}),
+        (
+            {"numbers": "+44 7911 123456, nope"},
+            "invalid_numbers",
+            {"numbers": "nope", "count": "1"},
+        ),
+        (
+            {"numbers": None, "numbers_url": "https://127.0.0.1/list.xlsx"},
+            "numbers_url_not_xls",
+            {"url": "https://127.0.0.1/list.xlsx"},
+        ),
+        (
+            {"numbers": [f"+447911{i:06d}" for i in range(300)]},
+            "job_numbers_too_long",
+            {"field": "numbers", "value": str(300 * 14 - 1)},
+        ),
+        (
+            {"job_type": "daily", "minute": 60, "hour": 1},
+            "job_field_out_of_range",
+            {"field": "minute", "value": "60"},
+        ),
+        (
+            {"job_type": "weekly", "minute": 0, "hour": 1},
+            "job_field_required",
+            {"field": "week", "value": "None"},
+        ),
+        (
+            {"job_type": "interval", "minute": 0, "hour": 1, "day": 1},
+            "job_field_required",
+            {"field": "interval", "value": "None"},
+        ),
+        (
+            {"job_type": "timed"},
+            "job_field_required",
+            {"field": "start", "value": "None"},
+        ),
+        ({"retry": -1}, "job_field_out_of_range", {"field": "retry", "value": "-1"}),
+        (
+            {"job_type": "timed", "start": "2020-01-01T00:00:00+00:00"},
+            "time_in_past",
+            {"time": "2020-01-01T00:00:00+00:00"},
+        ),
+        (
+            {"end": "2020-01-01T00:00:00+00:00"},
+            "time_in_past",
+            {"time": "2020-01-01T00:00:00+00:00"},
+        ),
+    ],
+)
+async def test_create_job_validation_errors(
+    hass: HomeAssistant,
+    mock_client: MagicMock,
+    mock_job: Call,
+    data: dict[str, Any],
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Job fields are checked before anything is sent, each with its own error."""
+    call = {"name": "Job", "message": "Hi", "numbers": UK_MOBILE} | data
+    with pytest.raises(ServiceValidationError) as err:
+        await mock_job(**{k: v for k, v in call.items() if v is not None})
+    assert err.value.translation_key == key
+    assert err.value.translation_placeholders == placeholders
+    mock_client.create_job.assert_not_called()
+
+
+async def test_create_job_end_before_start(
+    hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
+) -> None:
+    """An end before the start is refused."""
+    with pytest.raises(ServiceValidationError) as err:
+        await mock_job(
+            name="Job",
+            message="Hi",
+            numbers=UK_MOBILE,
+            job_type="daily",
+            hour=1,
+            minute=0,
+            start=_future(5).isoformat(),
+            end=_future(2).isoformat(),
+        )
+    assert err.value.translation_key == "job_end_before_start"
+    assert err.value.translation_placeholders["field"] == "end"
