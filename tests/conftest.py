@@ -16,7 +16,9 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 import pytest
+from syrupy.assertion import SnapshotAssertion
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from simulator.testing import RunningSimulator, run_simulator
 
 # Imported first so the project's package wins over the test config dir's custom_components.
@@ -42,11 +44,18 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format: registry ids and times are left out."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
 def mock_config_entry() -> MockConfigEntry:
     """An EIMS entry pointing at the gateway on loopback."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="demo @ 127.0.0.1",
+        entry_id="01JEIMSTESTENTRY0000000000",
         unique_id=UNIQUE_ID,
         data=dict(ENTRY_DATA),
         version=1,

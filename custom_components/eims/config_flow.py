@@ -39,7 +39,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import probatio as vol
+import voluptuous as vol
 
 from .api import (
     EimsAuthError,

@@ -15,9 +15,10 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     EimsAuthError,
+    EimsCannotConnectError,
+    EimsConnectionError,
     EimsError,
     EimsStatusError,
-    EimsTimeoutError,
     SendRequest,
     SendResult,
     SmsType,
@@ -279,7 +280,10 @@ async def async_send(
             )
             # Earlier batches went out: their ids are tracked like any send.
             coordinator.async_handle_sent(accepted, origin)
-        if isinstance(err, EimsTimeoutError):
+        # Only a failed connect proves nothing was sent; anything later may have sent it.
+        if isinstance(err, EimsConnectionError) and not isinstance(
+            err, EimsCannotConnectError
+        ):
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="send_timeout",

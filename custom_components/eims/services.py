@@ -16,7 +16,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv
-import probatio as vol
+import voluptuous as vol
 from yarl import URL
 
 from .api import (

@@ -97,14 +97,23 @@ def store_key(entry_id: str) -> str:
     return f"{DOMAIN}.{entry_id}.deliveries"
 
 
+# E.164 allows 15 digits; a few more still pack into a small int.
+_MAX_PACKED_DIGITS = 18
+
+
 def _pack_number(number: str) -> int | str:
     """
     Keep an E.164-like number as an int: 32 bytes instead of about 55 per pending message.
 
-    Positive means a leading "+", negative none; numbers starting with 0 stay text.
+    Positive means a leading "+", negative none; numbers starting with 0, and anything
+    longer than a phone number (a gateway may echo garbage), stay text.
     """
     digits = number.removeprefix("+")
-    if not (digits.isascii() and digits.isdigit()) or digits[0] == "0":
+    if (
+        not (digits.isascii() and digits.isdigit())
+        or digits[0] == "0"
+        or len(digits) > _MAX_PACKED_DIGITS
+    ):
         return number
     value = int(digits)
     return value if len(digits) < len(number) else -value

@@ -5,6 +5,7 @@ from .client import EimsClient
 from .exceptions import (
     EimsAuthError,
     EimsBalanceError,
+    EimsCannotConnectError,
     EimsConnectionError,
     EimsContentError,
     EimsError,
@@ -47,6 +48,7 @@ __all__ = [
     "DeliverStatus",
     "EimsAuthError",
     "EimsBalanceError",
+    "EimsCannotConnectError",
     "EimsClient",
     "EimsConnectionError",
     "EimsContentError",

@@ -17,6 +17,7 @@ from yarl import URL
 from .auth import Credentials, MemorySeqSource, SeqSource, redact
 from .batching import SendBatch, plan_report_batches, plan_send_batches
 from .exceptions import (
+    EimsCannotConnectError,
     EimsConnectionError,
     EimsError,
     EimsHttpError,
@@ -158,7 +159,9 @@ class EimsClient:
                     _LOGGER.debug("%s %s: %s; retrying once", method, path, message)
                     may_retry = False
                     continue
-                failure = EimsConnectionError(f"Cannot connect for {path}: {message}")
+                failure = EimsCannotConnectError(
+                    f"Cannot connect for {path}: {message}"
+                )
             except TimeoutError:
                 failure = EimsTimeoutError(
                     f"No reply for {path} within {self._timeout} s"

@@ -18,6 +18,10 @@ class EimsConnectionError(EimsError):
     """The gateway could not be reached or the transfer broke off."""
 
 
+class EimsCannotConnectError(EimsConnectionError):
+    """No connection could be made, so nothing was sent: the only error safe to retry."""
+
+
 class EimsTimeoutError(EimsConnectionError):
     """The gateway did not answer within the request timeout."""
 

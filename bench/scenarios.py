@@ -1,0 +1,366 @@
+"""The scenarios: each does one piece of the integration's work against the simulator and measures it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import gc
+import math
+import time
+import tracemalloc
+from unittest.mock import patch
+
+import aiohttp
+from homeassistant.core import Event, callback
+from homeassistant.util import dt as dt_util
+
+from custom_components.eims.api import SentMessage
+from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.coordinator import EimsConfigEntry
+from custom_components.eims.inbox import EVENT_SMS_RECEIVED
+from custom_components.eims.services import SERVICE_SEND_SMS
+from simulator.testing import RunningSimulator
+
+from .gateway import RequestLog, SimulatorThread
+from .home import Home, async_add_entry, async_remove_entry, coordinator_of
+from .probe import LoopProbe, LoopReport
+from .sizes import tracker_bytes
+
+SEND_LIMIT = 10_000
+REPORT_LIMIT = 200
+SMS_PAGE = 50
+DAY = timedelta(days=1)
+# A safety stop: the tracker polls a big backlog in turns, never this many.
+MAX_POLL_CYCLES = 100
+
+
+def number(index: int) -> str:
+    """Return the index-th of a run of valid Chinese mobile numbers."""
+    return f"+86138{index:08d}"
+
+
+@dataclass(slots=True)
+class Result:
+    """One row of the table."""
+
+    name: str
+    counted: str
+    requests: int
+    minimum: int
+    naive: int
+    wall: float
+    loop: LoopReport
+    tracker_bytes: int | None
+    other: Counter[str] = field(default_factory=Counter)
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """Return requests made per request the spec requires (0 of 0 is 1)."""
+        if self.minimum:
+            return self.requests / self.minimum
+        return 1.0 if self.requests == 0 else math.inf
+
+    @property
+    def naive_ratio(self) -> float:
+        """Return how many times the naive way's requests exceed the minimum."""
+        return self.naive / self.minimum if self.minimum else math.inf
+
+
+@dataclass(slots=True)
+class Window:
+    """What one measured stretch of work cost."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    wall: float = 0.0
+    loop: LoopReport = field(default_factory=LoopReport)
+
+
+@dataclass(slots=True)
+class MemoryResult:
+    """What the tracker retains for pending messages, measured with tracemalloc."""
+
+    messages: int
+    retained: int
+
+    @property
+    def per_message(self) -> float:
+        """Return bytes per pending message."""
+        return self.retained / self.messages
+
+
+class Bench:
+    """The running pieces every scenario uses: Home Assistant, the simulator, the probe."""
+
+    def __init__(
+        self,
+        home: Home,
+        gateway: SimulatorThread,
+        sim: RunningSimulator,
+        control: aiohttp.ClientSession,
+    ) -> None:
+        """Bind the bench to a running Home Assistant and simulator."""
+        self.home = home
+        self.hass = home.hass
+        self.gateway = gateway
+        self.sim = sim
+        self._control = control
+
+    @contextlib.asynccontextmanager
+    async def window(self) -> AsyncIterator[Window]:
+        """Measure the block: gateway requests, wall time and the event loop."""
+        window = Window()
+        log = RequestLog(self.sim)
+        with LoopProbe() as probe:
+            # Awaits close the steps around the work, so the probe times all of it and only it.
+            await asyncio.sleep(0)
+            start = time.perf_counter()
+            yield window
+            window.wall = time.perf_counter() - start
+            await asyncio.sleep(0)
+        window.loop = probe.report
+        window.counts = log.counts()
+
+    async def control(self, path: str, body: object) -> object:
+        """POST to the simulator's control API and return its JSON answer."""
+        async with self._control.post(
+            f"{self.sim.control_url}{path}", json=body
+        ) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def messages(self, count: int) -> list[SentMessage]:
+        """Return `count` of the gateway's messages, all final; send more first when needed."""
+        state = self.sim.state
+        missing = count - len(state.messages)
+        if missing > 0:
+            entry = await async_add_entry(self.hass, self.sim.port)
+            offset = len(state.messages)
+            await self.service_send(entry, [number(offset + i) for i in range(missing)])
+            await async_remove_entry(self.hass, entry)
+        await self.control("/messages/advance", {"steps": "final", "force": True})
+        chosen = sorted(state.messages)[:count]
+        return [SentMessage(state.messages[i].number, i) for i in chosen]
+
+    async def service_send(
+        self, entry: EimsConfigEntry, numbers: list[str]
+    ) -> dict[str, object]:
+        """Send through the integration's action, as an automation does."""
+        response = await self.hass.services.async_call(
+            DOMAIN,
+            SERVICE_SEND_SMS,
+            {"config_entry_id": entry.entry_id, "numbers": numbers, "message": "bench"},
+            blocking=True,
+            return_response=True,
+        )
+        await self.hass.async_block_till_done()
+        accepted = None if response is None else response["success"]
+        if accepted != len(numbers):
+            raise RuntimeError(f"the gateway accepted {accepted} of {len(numbers)}")
+        return dict(response or {})
+
+
+def _split(counts: Counter[str], counted: str) -> tuple[int, Counter[str]]:
+    """Return the counted endpoint's requests and the others'."""
+    other = Counter(counts)
+    return other.pop(counted, 0), other
+
+
+async def send(bench: Bench, count: int) -> Result:
+    """Send one text to `count` numbers through the send_sms action."""
+    entry = await async_add_entry(bench.hass, bench.sim.port)
+    numbers = [number(i) for i in range(count)]
+    async with bench.window() as window:
+        await bench.service_send(entry, numbers)
+    tracker = coordinator_of(entry).tracker
+    if tracker.pending_count != count:
+        raise RuntimeError(f"the tracker follows {tracker.pending_count} of {count}")
+    size = tracker_bytes(tracker)
+    await async_remove_entry(bench.hass, entry)
+    requests, other = _split(window.counts, "sendsms")
+    return Result(
+        name=f"send to {count:,} number{'s' if count > 1 else ''}",
+        counted="sendsms",
+        requests=requests,
+        minimum=math.ceil(count / SEND_LIMIT),
+        naive=count,
+        wall=window.wall,
+        loop=window.loop,
+        tracker_bytes=size,
+        other=other,
+    )
+
+
+async def poll(bench: Bench, count: int) -> Result:
+    """Poll the delivery reports of `count` pending messages until each was asked about."""
+    messages = await bench.messages(count) if count else []
+    entry = await async_add_entry(bench.hass, bench.sim.port)
+    tracker = coordinator_of(entry).tracker
+    tracker.async_track(messages, "bench")
+    size = tracker_bytes(tracker)
+    cycles = 0
+    async with bench.window() as window:
+        while cycles == 0 or (tracker.pending_count and cycles < MAX_POLL_CYCLES):
+            await tracker.async_poll()
+            cycles += 1
+    if tracker.pending_count:
+        raise RuntimeError(f"{tracker.pending_count} messages still pending")
+    await async_remove_entry(bench.hass, entry)
+    requests, other = _split(window.counts, "getreport")
+    return Result(
+        name=f"poll {count:,} pending ids",
+        counted="getreport",
+        requests=requests,
+        minimum=math.ceil(count / REPORT_LIMIT),
+        naive=count,
+        wall=window.wall,
+        loop=window.loop,
+        tracker_bytes=size,
+        other=other,
+        note=f"{cycles} poll cycle{'s' if cycles > 1 else ''}",
+    )
+
+
+async def inbound(bench: Bench, count: int) -> Result:
+    """Fetch `count` waiting SMS in one coordinator cycle; each must be announced once."""
+    entry = await async_add_entry(bench.hass, bench.sim.port)
+    account = bench.sim.state.accounts["demo"]
+    await bench.gateway.call(
+        lambda: [
+            bench.sim.state.add_inbound(account, sender=number(i), content=f"sms {i}")
+            for i in range(count)
+        ]
+    )
+    announced: list[int] = []
+
+    @callback
+    def received(event: Event) -> None:
+        announced.append(event.data["id"])
+
+    unsubscribe = bench.hass.bus.async_listen(EVENT_SMS_RECEIVED, received)
+    async with bench.window() as window:
+        await coordinator_of(entry).async_refresh()
+        await bench.hass.async_block_till_done()
+    unsubscribe()
+    if len(announced) != count or len(set(announced)) != count:
+        raise RuntimeError(f"{len(set(announced))} of {count} SMS announced")
+    await async_remove_entry(bench.hass, entry)
+    requests, other = _split(window.counts, "getsms")
+    # Pages of 50 until a short one: a multiple of 50 ends on an empty page.
+    minimum = count // SMS_PAGE + 1
+    return Result(
+        name=f"{count:,} inbound SMS waiting",
+        counted="getsms",
+        requests=requests,
+        minimum=minimum,
+        naive=minimum,
+        wall=window.wall,
+        loop=window.loop,
+        tracker_bytes=None,
+        other=other,
+        note="naive: one page per 30-s poll",
+    )
+
+
+async def pushes(bench: Bench, count: int) -> Result:
+    """Let the gateway push `count` final reports to the webhook; nothing is polled."""
+    entry = await async_add_entry(bench.hass, bench.sim.port)
+    offset = len(bench.sim.state.messages)
+    response = await bench.service_send(
+        entry, [number(offset + i) for i in range(count)]
+    )
+    ids = [sent["id"] for sent in response["messages"]]  # type: ignore[attr-defined]
+    tracker = coordinator_of(entry).tracker
+    size = tracker_bytes(tracker)
+    account = bench.sim.state.accounts["demo"]
+    url = bench.home.webhook_url(entry)
+    await bench.gateway.call(lambda: setattr(account, "push_url", url))
+    first_push = len(bench.sim.state.pushes)
+    async with bench.window() as window:
+        # The simulator pushes what became final before it answers.
+        await bench.control("/messages/advance", {"ids": ids, "steps": "final"})
+        await bench.hass.async_block_till_done()
+    await bench.gateway.call(lambda: setattr(account, "push_url", None))
+    puts = bench.sim.state.pushes[first_push:]
+    if tracker.pending_count or any(put.http_status != 200 for put in puts):
+        raise RuntimeError(
+            f"{tracker.pending_count} pending after {len(puts)} pushes: "
+            f"{Counter(put.http_status for put in puts)}"
+        )
+    await async_remove_entry(bench.hass, entry)
+    return Result(
+        name=f"{count:,} reports pushed",
+        counted="any",
+        requests=sum(window.counts.values()),
+        minimum=0,
+        naive=count,
+        wall=window.wall,
+        loop=window.loop,
+        tracker_bytes=size,
+        note=f"in {len(puts)} PUTs",
+    )
+
+
+class _Clock:
+    """A stand-in for dt_util.utcnow that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = dt_util.utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def idle_day(bench: Bench) -> Result:
+    """Run a day of 30-s coordinator cycles with nothing pending, on a simulated clock."""
+    entry = await async_add_entry(bench.hass, bench.sim.port)
+    coordinator = coordinator_of(entry)
+    clock = _Clock()
+    cycles = int(DAY / UPDATE_INTERVAL)
+    with patch.object(dt_util, "utcnow", clock):
+        async with bench.window() as window:
+            for _ in range(cycles):
+                clock.now += UPDATE_INTERVAL
+                await coordinator.async_refresh()
+                if not coordinator.last_update_success:
+                    raise RuntimeError("a cycle failed")
+    await async_remove_entry(bench.hass, entry)
+    balances = int(DAY / BALANCE_INTERVAL)
+    return Result(
+        name="idle day, 30-s cycles",
+        counted="any",
+        requests=sum(window.counts.values()),
+        minimum=cycles + balances,
+        naive=2 * cycles,
+        wall=window.wall,
+        loop=window.loop,
+        tracker_bytes=None,
+        note=f"{window.counts['getsms']} getsms + {window.counts['getbalance']} getbalance",
+    )
+
+
+async def tracker_memory(bench: Bench, count: int) -> MemoryResult:
+    """Measure with tracemalloc what the tracker keeps for `count` newly pending messages."""
+    entry = await async_add_entry(bench.hass, bench.sim.port)
+    tracker = coordinator_of(entry).tracker
+    make: Callable[[int], SentMessage] = lambda i: SentMessage(number(i), 10**9 + i)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        messages = [make(i) for i in range(count)]
+        tracker.async_track(messages, "bench")
+        # What the send's reply held is freed: only what the tracker keeps remains.
+        del messages
+        gc.collect()
+        retained = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    if tracker.pending_count != count:
+        raise RuntimeError(f"the tracker follows {tracker.pending_count} of {count}")
+    await async_remove_entry(bench.hass, entry)
+    return MemoryResult(count, retained)

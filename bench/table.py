@@ -1,0 +1,162 @@
+"""The benchmark's report: the table, its footnotes and the targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+import math
+
+from .probe import Step
+from .scenarios import MemoryResult, Result
+
+MAX_STEP_TARGET = 0.050
+MEMORY_TARGET = 200
+BIG_POLL = 100_000
+
+HEADERS = (
+    "Scenario",
+    "Counted",
+    "Requests",
+    "Minimum",
+    "Ratio",
+    "Naive",
+    "Naive/min",
+    "Wall s",
+    "Loop CPU s",
+    "Max step ms (CPU)",
+    "Tracker peak",
+    "Other requests in the window",
+)
+RIGHT = {2, 3, 4, 5, 6, 7, 8, 9, 10}
+
+FOOTNOTES = """\
+Requests: what the simulator received for the "Counted" endpoint during the scenario ("any": every
+  endpoint); "Other requests" are the rest of the same window (after a send: the refresh it triggers,
+  i.e. inbox, delivery poll of the new ids, balance).
+Minimum: what the spec allows: sendsms ceil(N/10000) (POST); getreport ceil(P/200); getsms 1000/50 + 1
+  (paging ends on a short page, so 1,000 end on an empty one); pushes 0; a day: one getsms per 30-s
+  cycle (2,880) + getbalance every 30 min (48). Ratio = Requests / Minimum (0 of 0 counts 1.00).
+Naive: the same work one request per number / per id as public clients do (getsms: one page per
+  cycle; idle: getsms + getbalance every cycle). Computed, not run: 100,000 naive requests are not made.
+Wall s includes a send's follow-up refresh; Loop CPU s is the CPU time of the event-loop thread only
+  (the simulator serves from its own thread, number parsing runs in HA's executor); Max step is the
+  longest single event-loop step (one callback or task step), timed around every step, with that
+  step's CPU time on the loop thread in brackets (wall time also counts other threads and processes).
+  GC pauses grow with every object in the process, the in-process simulator's messages included.
+Tracker peak: sys.getsizeof summed over the tracker's pending tables and records at their fullest.
+Polls use messages already final on the gateway, so every row asked about is applied (one event
+  each); the tracker asks about at most 10,000 ids per 30-s cycle, so 100,000 take 10 cycles."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One target and whether it was met."""
+
+    text: str
+    met: bool
+
+
+def _ratio(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{value:.2f}"
+
+
+def _naive_ratio(value: float) -> str:
+    return "inf" if math.isinf(value) else f"{value:,.0f}x"
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "-"
+    if size < 10 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return (
+        f"{size / 1024 / 1024:.2f} MiB"
+        if size >= 1024 * 1024
+        else f"{size // 1024} KiB"
+    )
+
+
+def _other(result: Result) -> str:
+    parts = [f"{endpoint} {count}" for endpoint, count in sorted(result.other.items())]
+    if result.note:
+        parts.append(result.note)
+    return ", ".join(parts) or "-"
+
+
+def _row(result: Result) -> tuple[str, ...]:
+    return (
+        result.name,
+        result.counted,
+        f"{result.requests:,}",
+        f"{result.minimum:,}",
+        _ratio(result.ratio),
+        f"{result.naive:,}",
+        _naive_ratio(result.naive_ratio),
+        f"{result.wall:.2f}",
+        f"{result.loop.cpu_seconds:.2f}",
+        f"{result.loop.max_step.wall * 1000:.1f} ({result.loop.max_step.cpu * 1000:.1f})",
+        _size(result.tracker_bytes),
+        _other(result),
+    )
+
+
+def render_table(results: Sequence[Result]) -> str:
+    """Return the results as a fixed-width table."""
+    rows = [HEADERS, *(_row(result) for result in results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.rjust(width) if i in RIGHT else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
+
+
+def _step(step: Step) -> str:
+    return (
+        f"{step.wall * 1000:.1f} ms (CPU {step.cpu * 1000:.1f} ms,"
+        f" GC {step.gc * 1000:.1f} ms) in {step.what or '-'}"
+    )
+
+
+def verdicts(results: Sequence[Result], memory: MemoryResult | None) -> list[Verdict]:
+    """Check the targets: ratio 1.00 everywhere, short loop steps at 100,000 pending ids, memory."""
+    checks = [
+        Verdict(
+            "request ratio 1.00 in every scenario: "
+            + ", ".join(_ratio(result.ratio) for result in results),
+            all(result.requests == result.minimum for result in results),
+        )
+    ]
+    checks.extend(
+        Verdict(
+            f"no loop step over 50 ms while polling {BIG_POLL:,} pending ids: longest "
+            + _step(result.loop.max_step),
+            result.loop.max_step.wall <= MAX_STEP_TARGET,
+        )
+        for result in results
+        if result.counted == "getreport" and result.minimum * 200 >= BIG_POLL
+    )
+    if memory is not None:
+        checks.append(
+            Verdict(
+                f"tracker memory < {MEMORY_TARGET} bytes per pending message: "
+                f"{memory.per_message:.0f} bytes ({memory.retained:,} bytes retained for "
+                f"{memory.messages:,} messages, tracemalloc)",
+                memory.per_message < MEMORY_TARGET,
+            )
+        )
+    return checks
+
+
+def longest_steps(results: Sequence[Result]) -> str:
+    """List each scenario's longest loop steps and what ran in them."""
+    lines: list[str] = []
+    for result in results:
+        lines.append(f"  {result.name}:")
+        lines.extend(f"    {_step(step)}" for step in result.loop.longest)
+    return "\n".join(lines)
