@@ -16,15 +16,15 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 import pytest
-from syrupy.assertion import SnapshotAssertion
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
-from simulator.testing import RunningSimulator, run_simulator
+from syrupy.assertion import SnapshotAssertion
 
 # Imported first so the project's package wins over the test config dir's custom_components.
 import custom_components.eims  # noqa: F401
 from custom_components.eims.api import Balance, ClientStats
 from custom_components.eims.const import CONF_ACCOUNT, DOMAIN
+from simulator.testing import RunningSimulator, run_simulator
 
 ENTRY_DATA = {
     CONF_HOST: "127.0.0.1",

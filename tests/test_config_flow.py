@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from unittest.mock import MagicMock
+from unittest.mock import MagicMock, patch
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import (
@@ -15,6 +15,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.network import NoURLAvailableError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -285,4 +286,38 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
     assert init_integration.options == {
         CONF_CURRENCY: "EUR",
         CONF_GATEWAY_TIME_ZONE: "Asia/Shanghai",
+        "number_format": "plus",
+        "tracking_window": 72,
+        "assist": {
+            "enabled": False,
+            "trusted_numbers": [],
+            "agent_id": "conversation.home_assistant",
+            "language": "en",
+            "rate_limit": 5,
+        },
     }
+
+
+async def test_options_without_url(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Without a Home Assistant URL the options still open, with no push URL to show."""
+    with patch(
+        "custom_components.eims.config_flow.webhook.async_generate_url",
+        side_effect=NoURLAvailableError,
+    ):
+        result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["description_placeholders"]["webhook_url"] == "-"
+
+
+async def test_options_show_webhook_url(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The options show the URL to paste into the gateway's push report setting."""
+    hass.config.internal_url = "http://192.0.2.5:8123"
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert (
+        result["description_placeholders"]["webhook_url"]
+        == "http://192.0.2.5:8123/api/webhook/eims_test_webhook"
+    )

@@ -28,6 +28,8 @@ from custom_components.eims.api import (
 )
 from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
 
+from .conftest import ENTRY_DATA, UNIQUE_ID
+
 BALANCE = "sensor.demo_127_0_0_1_balance"
 
 
@@ -165,15 +167,35 @@ async def test_unavailable_and_repair_issue(
     assert caplog.text.count("recovered") == 1
 
 
-async def test_migrate_from_future_version(
-    hass: HomeAssistant, mock_client: MagicMock
+@pytest.mark.parametrize(
+    ("version", "minor_version", "state"),
+    [
+        (1, 0, ConfigEntryState.LOADED),
+        (0, 1, ConfigEntryState.MIGRATION_ERROR),
+        (2, 1, ConfigEntryState.MIGRATION_ERROR),
+    ],
+)
+async def test_migration(
+    hass: HomeAssistant,
+    mock_client: MagicMock,
+    version: int,
+    minor_version: int,
+    state: ConfigEntryState,
 ) -> None:
-    """An entry from a newer version is not loaded."""
-    entry = MockConfigEntry(domain=DOMAIN, version=2, data={}, unique_id="x")
+    """Version 1 entries are brought to 1.1; other versions are not loaded."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        version=version,
+        minor_version=minor_version,
+        data=dict(ENTRY_DATA),
+        unique_id=UNIQUE_ID,
+    )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert entry.state is state
+    if state is ConfigEntryState.LOADED:
+        assert (entry.version, entry.minor_version) == (1, 1)
 
 
 async def test_against_simulator(

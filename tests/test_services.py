@@ -18,7 +18,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.eims.api import (
+    EimsCannotConnectError,
     EimsConnectionError,
+    EimsHttpError,
     EimsTimeoutError,
     SendResult,
     SentMessage,
@@ -338,14 +340,27 @@ async def test_client_status_errors(
     mock_client.send_sms.assert_awaited_once()
 
 
+@pytest.mark.parametrize(
+    ("error", "key"),
+    [
+        (EimsCannotConnectError("refused"), "cannot_connect"),
+        (EimsConnectionError("server disconnected"), "send_timeout"),
+        (EimsHttpError(502, "/sendsms"), "send_timeout"),
+    ],
+)
 async def test_client_connection_error(
-    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+    hass: HomeAssistant,
+    mock_client: MagicMock,
+    mock_send: Call,
+    error: Exception,
+    key: str,
 ) -> None:
-    """A gateway that cannot be reached gives cannot_connect."""
-    mock_client.send_sms.side_effect = EimsConnectionError("refused")
+    """Only a refused connection proves nothing went; a broken one may have sent it."""
+    mock_client.send_sms.side_effect = error
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
-    assert err.value.translation_key == "cannot_connect"
+    assert err.value.translation_key == key
+    mock_client.send_sms.assert_awaited_once()
 
 
 async def test_timeout_after_earlier_batches(

@@ -56,13 +56,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> Non
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:
-    """Migrate an entry from an older version; none exists yet, so a newer one is refused."""
-    if entry.version > 1:
-        LOGGER.error(
-            "Cannot downgrade %s from version %s.%s",
-            entry.title,
-            entry.version,
-            entry.minor_version,
-        )
+    """Bring an entry to the current version (1.1, the first: nothing to change yet)."""
+    if entry.version != 1:
+        LOGGER.error("Cannot migrate %s from version %s", entry.title, entry.version)
         return False
+    if entry.minor_version < 1:
+        hass.config_entries.async_update_entry(entry, minor_version=1)
     return True

@@ -32,7 +32,7 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 import phonenumbers
-import probatio
+import voluptuous as vol
 
 from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry
@@ -152,27 +152,25 @@ class AssistOptionsError(Exception):
 def assist_section(hass: HomeAssistant) -> section:
     """Return the options form's Assist section (collapsed: it is off by default)."""
     return section(
-        probatio.Schema(
+        vol.Schema(
             {
-                probatio.Required(CONF_ENABLED, default=False): BooleanSelector(),
-                probatio.Optional(CONF_TRUSTED_NUMBERS, default=[]): TextSelector(
+                vol.Required(CONF_ENABLED, default=False): BooleanSelector(),
+                vol.Optional(CONF_TRUSTED_NUMBERS, default=[]): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
                 ),
-                probatio.Required(
+                vol.Required(
                     CONF_AGENT_ID, default=DEFAULT_AGENT_ID
                 ): ConversationAgentSelector(),
-                probatio.Required(
+                vol.Required(
                     CONF_LANGUAGE, default=hass.config.language
                 ): LanguageSelector(),
-                probatio.Required(
-                    CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT
-                ): probatio.All(
+                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): vol.All(
                     NumberSelector(
                         NumberSelectorConfig(
                             min=1, max=MAX_RATE_LIMIT, mode=NumberSelectorMode.BOX
                         )
                     ),
-                    probatio.Coerce(int),
+                    vol.Coerce(int),
                 ),
             }
         ),
