@@ -15,6 +15,7 @@ from homeassistant.helpers.event import (
     EventStateChangedData,
     async_track_state_change_event,
 )
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -265,3 +266,19 @@ async def test_restored_from_storage(
     assert [record.status for record in records] == ["pending", "sending", "sent"]
     assert records[0].sent_at is records[2].sent_at
     assert state_of(hass, "sms_sent") == "9"
+
+
+async def test_update_entity_polls_reports_now(
+    hass: HomeAssistant, init_sim_entry: MockConfigEntry
+) -> None:
+    """`homeassistant.update_entity` on a delivery sensor asks for a poll at once."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    coordinator = init_sim_entry.runtime_data.coordinator
+    with patch.object(coordinator, "async_request_refresh") as request_refresh:
+        await hass.services.async_call(
+            "homeassistant",
+            "update_entity",
+            {"entity_id": SENSOR.format("last_delivery_status")},
+            blocking=True,
+        )
+    request_refresh.assert_awaited_once()

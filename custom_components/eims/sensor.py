@@ -13,6 +13,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -117,6 +118,7 @@ DELIVERY_SENSORS: tuple[EimsDeliveryDescription, ...] = (
     EimsDeliveryDescription(
         key="awaiting_report",
         translation_key="awaiting_report",
+        entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda tracker: tracker.pending_count,
     ),
@@ -153,7 +155,8 @@ class EimsDeliverySensor(SensorEntity):
     ) -> None:
         """Attach the sensor to the account's device and delivery tracker."""
         # Not a coordinator entity: the tracker's figures stay true while the gateway is away.
-        self._tracker = entry.runtime_data.coordinator.tracker
+        self._coordinator = entry.runtime_data.coordinator
+        self._tracker = self._coordinator.tracker
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_device_info = account_device_info(entry)
@@ -164,6 +167,10 @@ class EimsDeliverySensor(SensorEntity):
         self.async_on_remove(
             self._tracker.async_add_listener(self.async_write_ha_state)
         )
+
+    async def async_update(self) -> None:
+        """Ask the gateway for reports now: `homeassistant.update_entity` lands here."""
+        await self._coordinator.async_request_refresh()
 
     @property
     def native_value(self) -> StateType:

@@ -1,7 +1,7 @@
 // Open a Home Assistant page in Debian's headless Chromium, logged in, and screenshot it.
 // Input (stdin, JSON, so tokens never show in a process list): {url, tokens, chromium,
-// screenshot, waitForSelectors[], waitForTexts[], timeoutMs}. Output (stdout, JSON):
-// {finalUrl, title, blocked[], consoleErrors[]}. Every request not to 127.0.0.1 is refused.
+// screenshot, fullPage, localStorage{}, waitForSelectors[], waitForTexts[], timeoutMs}.
+// Output (stdout, JSON): {finalUrl, title, blocked[], consoleErrors[]}. Every request not to 127.0.0.1 is refused.
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -42,11 +42,18 @@ try {
     return route.abort();
   });
   // The frontend reads its login from localStorage before it asks anyone.
-  await context.addInitScript((tokens) => {
-    if (window.location.origin === tokens.hassUrl) {
-      window.localStorage.setItem("hassTokens", JSON.stringify(tokens));
-    }
-  }, input.tokens);
+  // Other frontend settings (the sidebar's, say) are kept there too, JSON-encoded.
+  await context.addInitScript(
+    ({ tokens, settings }) => {
+      if (window.location.origin === tokens.hassUrl) {
+        window.localStorage.setItem("hassTokens", JSON.stringify(tokens));
+        for (const [key, value] of Object.entries(settings)) {
+          window.localStorage.setItem(key, JSON.stringify(value));
+        }
+      }
+    },
+    { tokens: input.tokens, settings: input.localStorage ?? {} },
+  );
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
@@ -64,7 +71,7 @@ try {
     await page.waitForLoadState("networkidle", { timeout });
   } finally {
     // Also when waiting failed: the picture shows what the page got stuck on.
-    await page.screenshot({ path: input.screenshot, fullPage: true });
+    await page.screenshot({ path: input.screenshot, fullPage: input.fullPage ?? true });
   }
   process.stdout.write(
     JSON.stringify({ finalUrl: page.url(), title: await page.title(), blocked, consoleErrors }),

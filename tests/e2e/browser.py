@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 import json
 import os
@@ -35,9 +35,15 @@ async def screenshot(
     *,
     wait_for_selectors: Sequence[str] = (),
     wait_for_texts: Sequence[str] = (),
+    local_storage: Mapping[str, Any] | None = None,
+    full_page: bool = True,
     timeout: float = 60,
 ) -> PageVisit:
-    """Open `url` logged in with `browser_tokens`, wait for the page, save a full-page PNG."""
+    """Open `url` logged in with `browser_tokens`, wait for the page, save a PNG.
+
+    `local_storage` holds frontend settings ("dockedSidebar": "auto" folds the sidebar);
+    `full_page=False` keeps the picture to the 1280x900 viewport.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     request = {
         "url": url,
@@ -46,6 +52,8 @@ async def screenshot(
         "screenshot": str(path),
         "waitForSelectors": list(wait_for_selectors),
         "waitForTexts": list(wait_for_texts),
+        "localStorage": dict(local_storage or {}),
+        "fullPage": full_page,
         "timeoutMs": int(timeout * 1000),
     }
     process = await asyncio.create_subprocess_exec(

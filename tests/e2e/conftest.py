@@ -14,17 +14,19 @@ import secrets
 import sys
 
 import aiohttp
+from homeassistant.util.yaml import load_yaml_dict
 import pytest
 import pytest_socket
 
 from .hass_api import HassApi
-from .hass_config import REPO, prepare_config_dir
+from .hass_config import COMMITTED_YAML, REPO, prepare_config_dir
 from .local_processes import LOOPBACK, free_port, start_logged, stop, wait_for_port
 from .onboarding import Tokens, onboard_owner, wait_until_running, wait_until_serving
 
 HERE = Path(__file__).parent
 HASS_START_TIMEOUT = 180
 SIMULATOR_ACCOUNT = "demo"
+HASS_TIME_ZONE: str = load_yaml_dict(COMMITTED_YAML)["homeassistant"]["time_zone"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,8 @@ def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2eStack]:
                 ],
                 simulator_log,
                 cwd=REPO,
+                # The gateway's clock in hass's zone, as the options' default assumes.
+                env={"TZ": HASS_TIME_ZONE},
             )
             processes.append(simulator)
             prepare_config_dir(config_dir, hass_port)

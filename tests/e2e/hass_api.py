@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 import itertools
 from typing import Any
@@ -29,6 +29,21 @@ class EventStream:
                 message = await self._websocket.receive_json()
                 if message.get("type") == "event":
                     return dict(message["event"])
+
+    async def wait_for(
+        self, matches: Callable[[dict[str, Any]], bool], timeout: float = 30
+    ) -> dict[str, Any]:
+        """Return the first event whose `data` `matches`, skipping the others."""
+        seen: list[dict[str, Any]] = []
+        try:
+            async with asyncio.timeout(timeout):
+                while not matches((event := await self.next(timeout))["data"]):
+                    seen.append(event["data"])
+        except TimeoutError:
+            raise AssertionError(
+                f"no matching event in {timeout} s; others seen: {seen}"
+            ) from None
+        return event
 
 
 class HassApi:

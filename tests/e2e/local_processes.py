@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 import contextlib
 import ctypes
+import os
 from pathlib import Path
 import signal
 import socket
@@ -30,16 +31,22 @@ def _die_with_parent() -> None:
 
 
 def start_logged(
-    command: Sequence[str], log_path: Path, *, cwd: Path
+    command: Sequence[str],
+    log_path: Path,
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start `command` with stdout and stderr going to `log_path` (a file, so no reader thread).
 
     Its own session keeps a Ctrl-C on pytest from reaching it: the fixture's teardown stops it.
+    `env` adds to (or overrides) the test process's environment.
     """
     with log_path.open("ab") as log:
         return subprocess.Popen(  # noqa: S603 - our own commands, no shell
             command,
             cwd=cwd,
+            env=None if env is None else {**os.environ, **env},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

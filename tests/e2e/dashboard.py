@@ -1,0 +1,101 @@
+"""A dashboard of one EIMS account, made the way the UI's dashboard editor stores one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .hass_api import HassApi
+
+
+def account_view(
+    device_name: str, entities: dict[str, str], names: dict[str, str]
+) -> dict[str, Any]:
+    """Return a sections view: the balances, what was sent and how it went, what came in.
+
+    `entities` and `names` are keyed by the entities' description keys ("balance"...).
+    """
+
+    def tile(
+        key: str, *state_content: str, columns: int = 6, vertical: bool = False
+    ) -> dict[str, Any]:
+        card: dict[str, Any] = {
+            "type": "tile",
+            "entity": entities[key],
+            "name": names[key],
+            "vertical": vertical,
+            "grid_options": {"columns": columns, "rows": 2 if vertical else 1},
+        }
+        if state_content:
+            card["state_content"] = list(state_content)
+        return card
+
+    received = entities["received_sms"]
+    return {
+        "type": "sections",
+        "title": "SMS",
+        "path": "sms",
+        "max_columns": 3,
+        "sections": [
+            {
+                "type": "grid",
+                "cards": [
+                    {"type": "heading", "heading": device_name},
+                    tile("balance", vertical=True),
+                    tile("gift", vertical=True),
+                ],
+            },
+            {
+                "type": "grid",
+                "cards": [
+                    {"type": "heading", "heading": "Sending"},
+                    tile("sms_sent", columns=4, vertical=True),
+                    tile("delivered", columns=4, vertical=True),
+                    tile("failed", columns=4, vertical=True),
+                    tile("awaiting_report", columns=12),
+                    tile("last_delivery_status", "state", "number", columns=12),
+                    tile("delivery_report", "event_type", "last_changed", columns=12),
+                ],
+            },
+            {
+                "type": "grid",
+                "cards": [
+                    {"type": "heading", "heading": "Inbox"},
+                    tile("received_sms", "sender", "last_changed", columns=12),
+                    {
+                        "type": "markdown",
+                        # Rendered by hass: what the event entity holds, as a user would quote it.
+                        "content": (
+                            f"**{{{{ state_attr('{received}', 'sender') }}}}** wrote:\n\n"
+                            f"> {{{{ state_attr('{received}', 'text') }}}}"
+                        ),
+                        "grid_options": {"columns": 12},
+                    },
+                ],
+            },
+        ],
+    }
+
+
+async def create_dashboard(
+    hass_api: HassApi, url_path: str, title: str, views: list[dict[str, Any]]
+) -> None:
+    """Add a dashboard to the sidebar and save its views (replacing one left by a run)."""
+    for dashboard in await hass_api.ws_command("lovelace/dashboards/list"):
+        if dashboard["url_path"] == url_path:
+            await hass_api.ws_command(
+                "lovelace/dashboards/delete", dashboard_id=dashboard["id"]
+            )
+    await hass_api.ws_command(
+        "lovelace/dashboards/create",
+        url_path=url_path,
+        title=title,
+        icon="mdi:message-text",
+        show_in_sidebar=True,
+        require_admin=False,
+        mode="storage",
+    )
+    await hass_api.ws_command(
+        "lovelace/config/save",
+        url_path=url_path,
+        config={"title": title, "views": views},
+    )
