@@ -53,20 +53,22 @@ def account_view(
                     tile("failed", columns=4, vertical=True),
                     tile("awaiting_report", columns=12),
                     tile("last_delivery_status", "state", "number", columns=12),
-                    tile("delivery_report", "event_type", "last_changed", columns=12),
+                    tile("delivery_report", "event_type", "state", columns=12),
                 ],
             },
             {
                 "type": "grid",
                 "cards": [
                     {"type": "heading", "heading": "Inbox"},
-                    tile("received_sms", "sender", "last_changed", columns=12),
+                    tile("received_sms", "sender", "state", columns=12),
                     {
                         "type": "markdown",
                         # Rendered by hass: what the event entity holds, as a user would quote it.
                         "content": (
+                            f"{{% if state_attr('{received}', 'sender') %}}"
                             f"**{{{{ state_attr('{received}', 'sender') }}}}** wrote:\n\n"
                             f"> {{{{ state_attr('{received}', 'text') }}}}"
+                            "{% else %}No SMS received yet.{% endif %}"
                         ),
                         "grid_options": {"columns": 12},
                     },

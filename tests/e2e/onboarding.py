@@ -170,6 +170,39 @@ def onboard_owner(
     return tokens
 
 
+def log_in(base_url: str, username: str, password: str) -> Tokens:
+    """Log in through the login flow, as the frontend does, and return the tokens."""
+    client_id = f"{base_url}/"
+    flow = request(
+        base_url,
+        "/auth/login_flow",
+        json_body={
+            "client_id": client_id,
+            "handler": ["homeassistant", None],
+            "redirect_uri": f"{client_id}?auth_callback=1",
+        },
+    )
+    done = request(
+        base_url,
+        f"/auth/login_flow/{flow['flow_id']}",
+        json_body={"client_id": client_id, "username": username, "password": password},
+    )
+    answer = request(
+        base_url,
+        "/auth/token",
+        form={
+            "grant_type": "authorization_code",
+            "code": done["result"],
+            "client_id": client_id,
+        },
+    )
+    return Tokens(
+        access_token=answer["access_token"],
+        refresh_token=answer["refresh_token"],
+        expires_in=int(answer["expires_in"]),
+    )
+
+
 def wait_until_running(base_url: str, tokens: Tokens, timeout: float) -> None:
     """Wait until hass reports its core state as RUNNING (startup finished)."""
     deadline = time.monotonic() + timeout
