@@ -33,20 +33,33 @@ async def async_setup_entry(
     async_add_entities([EimsReceivedSmsEvent(entry), EimsDeliveryReportEvent(entry)])
 
 
-class EimsReceivedSmsEvent(EventEntity):
-    """Fires once per received SMS, in the order they arrived."""
+class EimsEvent(EventEntity):
+    """
+    An event entity of the account, fed by the inbox or the tracker, not by polling.
+
+    Not a coordinator entity: events fetched by the poll that ends an outage would
+    otherwise be written while the entity still reads unavailable.
+    """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
-    entity_description = RECEIVED_SMS
+
+    def __init__(
+        self, entry: EimsConfigEntry, description: EventEntityDescription
+    ) -> None:
+        """Attach the entity to the account's device."""
+        self.entity_description = description
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = account_device_info(entry)
+
+
+class EimsReceivedSmsEvent(EimsEvent):
+    """Fires once per received SMS, in the order they arrived."""
 
     def __init__(self, entry: EimsConfigEntry) -> None:
-        """Attach the entity to the account's device and inbox."""
-        # Not a coordinator entity: SMS fetched by the poll that ends an outage would
-        # otherwise be written while the entity still reads unavailable.
+        """Attach the entity to the account's inbox."""
+        super().__init__(entry, RECEIVED_SMS)
         self._inbox: SmsInbox = entry.runtime_data.coordinator.inbox
-        self._attr_unique_id = f"{entry.entry_id}_{RECEIVED_SMS.key}"
-        self._attr_device_info = account_device_info(entry)
 
     async def async_added_to_hass(self) -> None:
         """Listen to the inbox."""
@@ -69,18 +82,13 @@ DELIVERY_REPORT = EventEntityDescription(
 )
 
 
-class EimsDeliveryReportEvent(EventEntity):
+class EimsDeliveryReportEvent(EimsEvent):
     """Fires once per message when its delivery status is final."""
 
-    _attr_has_entity_name = True
-    _attr_should_poll = False
-    entity_description = DELIVERY_REPORT
-
     def __init__(self, entry: EimsConfigEntry) -> None:
-        """Attach the entity to the account's device and delivery tracker."""
+        """Attach the entity to the account's delivery tracker."""
+        super().__init__(entry, DELIVERY_REPORT)
         self._tracker: DeliveryTracker = entry.runtime_data.coordinator.tracker
-        self._attr_unique_id = f"{entry.entry_id}_{DELIVERY_REPORT.key}"
-        self._attr_device_info = account_device_info(entry)
 
     async def async_added_to_hass(self) -> None:
         """Listen to the tracker."""
