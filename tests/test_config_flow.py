@@ -66,6 +66,11 @@ async def test_user_flow(hass: HomeAssistant, mock_client: MagicMock) -> None:
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "demo @ 127.0.0.1"
     assert result["result"].unique_id == UNIQUE_ID
+    # The success dialog gives the push report URL to paste into the gateway.
+    assert result["description"] == "push_url"
+    assert result["description_placeholders"]["webhook_url"].endswith(
+        f"/api/webhook/{result['data'][CONF_WEBHOOK_ID]}"
+    )
     data = dict(result["data"])
     assert data.pop(CONF_WEBHOOK_ID)
     assert data == USER_INPUT

@@ -24,7 +24,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
 )
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
@@ -156,6 +156,14 @@ def _normalise(user_input: Mapping[str, Any]) -> dict[str, Any] | None:
     return data
 
 
+def push_report_url(hass: HomeAssistant, webhook_id: str) -> str:
+    """Return the URL to paste into the gateway's push report setting ("-" without one)."""
+    try:
+        return webhook.async_generate_url(hass, webhook_id)
+    except NoURLAvailableError:
+        return "-"
+
+
 class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an EIMS account."""
 
@@ -190,7 +198,14 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
                 if not (errors := await _async_check(self, data)):
                     data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
                     return self.async_create_entry(
-                        title=f"{data[CONF_ACCOUNT]} @ {data[CONF_HOST]}", data=data
+                        title=f"{data[CONF_ACCOUNT]} @ {data[CONF_HOST]}",
+                        data=data,
+                        description="push_url",
+                        description_placeholders={
+                            "webhook_url": push_report_url(
+                                self.hass, data[CONF_WEBHOOK_ID]
+                            )
+                        },
                     )
         return self.async_show_form(
             step_id="user",
@@ -267,7 +282,11 @@ class EimsOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Ask for the currency, the gateway's time zone and Assist over SMS."""
         errors: dict[str, str] = {}
-        placeholders = {"webhook_url": self._webhook_url()}
+        placeholders = {
+            "webhook_url": push_report_url(
+                self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
+            )
+        }
         if user_input is not None:
             try:
                 assist = await async_check_assist_options(
@@ -319,15 +338,6 @@ class EimsOptionsFlow(OptionsFlowWithReload):
             errors=errors,
             description_placeholders=placeholders,
         )
-
-    def _webhook_url(self) -> str:
-        """Return the URL to paste into the gateway's push report setting."""
-        try:
-            return webhook.async_generate_url(
-                self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
-            )
-        except NoURLAvailableError:
-            return "-"
 
 
 RECIPIENT_SCHEMA = vol.Schema(
