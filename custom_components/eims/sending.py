@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from functools import partial
 from typing import Any, Final
 
@@ -24,7 +24,7 @@ from .api import (
     SmsType,
     format_gateway_time,
 )
-from .const import CONF_GATEWAY_TIME_ZONE, DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry
 from .errors import as_ha_error
 from .issues import (
@@ -136,12 +136,6 @@ def check_message(message: str) -> SegmentInfo:
     return count_segments(message)
 
 
-def gateway_time_zone(hass: HomeAssistant, entry: EimsConfigEntry) -> tzinfo:
-    """Return the zone the gateway reads times in (the entry's option, else HA's)."""
-    name = entry.options.get(CONF_GATEWAY_TIME_ZONE) or hass.config.time_zone
-    return dt_util.get_time_zone(name) or dt_util.UTC
-
-
 def as_aware(value: datetime) -> datetime:
     """Return `value` with a zone; a naive time is Home Assistant's local time."""
     if value.tzinfo is None:
@@ -219,7 +213,7 @@ async def _async_prepare(
     send_time = None
     if outgoing.send_time is not None:
         send_time = format_gateway_time(
-            future_time(outgoing.send_time), gateway_time_zone(hass, entry)
+            future_time(outgoing.send_time), entry.runtime_data.client.time_zone
         )
     parsed = await async_parse_numbers(
         hass, entry, outgoing.numbers, skip_invalid=outgoing.skip_invalid

@@ -10,10 +10,9 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.util import dt as dt_util
 
 from .api import EimsResponseError, parse_pushed_reports
-from .const import CONF_GATEWAY_TIME_ZONE, DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry
 from .tracker import DeliveryTracker
 
@@ -45,11 +44,8 @@ async def async_handle_report_push(
     if body is None:
         LOGGER.debug("Refused a pushed report body over %d bytes", MAX_BODY_BYTES)
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-    time_zone = dt_util.get_time_zone(
-        entry.options.get(CONF_GATEWAY_TIME_ZONE) or hass.config.time_zone
-    )
     try:
-        reports = parse_pushed_reports(body, time_zone or dt_util.UTC)
+        reports = parse_pushed_reports(body, entry.runtime_data.client.time_zone)
     except EimsResponseError as err:
         LOGGER.debug("Refused a pushed report body: %s", err)
         return web.Response(status=HTTPStatus.BAD_REQUEST)

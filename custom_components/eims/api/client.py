@@ -123,6 +123,11 @@ class EimsClient:
         """Return scheme://host:port of the gateway, without credentials."""
         return str(self._base)
 
+    @property
+    def time_zone(self) -> tzinfo:
+        """Return the zone the gateway's local times are read and written in."""
+        return self._time_zone
+
     async def _transfer(
         self, method: str, path: str, fields: Mapping[str, Any]
     ) -> bytes:
