@@ -1,0 +1,61 @@
+"""Recipients by name and by number, for triggers and questions."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
+
+from .matching import sender_key
+from .sending import CONF_NUMBERS, SUBENTRY_RECIPIENT
+
+
+def _recipients(entry: ConfigEntry) -> Iterator[ConfigSubentry]:
+    return (
+        subentry
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_RECIPIENT
+    )
+
+
+def recipient_name(entry: ConfigEntry | None, key: str) -> str | None:
+    """Return the name of the first recipient with this number (a `sender_key`), or None."""
+    if entry is None:
+        return None
+    for subentry in _recipients(entry):
+        if key in subentry.data[CONF_NUMBERS]:
+            return subentry.title
+    return None
+
+
+def recipient_numbers(entry: ConfigEntry, name: str) -> list[str] | None:
+    """Return the numbers of the recipient called `name` (any case), or None."""
+    wanted = name.strip().casefold()
+    for subentry in _recipients(entry):
+        if subentry.title.casefold() == wanted:
+            return list(subentry.data[CONF_NUMBERS])
+    return None
+
+
+def is_one_of(
+    entry: ConfigEntry | None,
+    sender: str,
+    wanted: Collection[str],
+    *,
+    country: str | None,
+) -> bool:
+    """
+    Return whether `sender` is one of `wanted` (sender keys of numbers or of names).
+
+    A name stands for every number of the recipient called so in the entry, as it is now:
+    numbers added to a recipient later count without touching the automation.
+    """
+    key = sender_key(sender, country=country)
+    if key in wanted:
+        return True
+    if entry is None:
+        return False
+    return any(
+        subentry.title.casefold() in wanted and key in subentry.data[CONF_NUMBERS]
+        for subentry in _recipients(entry)
+    )

@@ -1,0 +1,287 @@
+"""Automation triggers: an SMS received, a delivery failed, a question answered."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
+import re
+from typing import Any, ClassVar, Final, cast, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID, CONF_OPTIONS
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.trigger import (
+    Trigger,
+    TriggerActionRunner,
+    TriggerConfig,
+    TriggerNotTriggeredReporter,
+)
+from homeassistant.helpers.typing import ConfigType
+import voluptuous as vol
+
+from .inbox import (
+    ATTR_DECODED,
+    ATTR_ENTRY_ID,
+    ATTR_ID,
+    ATTR_RECEIVED_AT,
+    ATTR_RECEIVER,
+    ATTR_SENDER,
+    ATTR_TEXT,
+    EVENT_SMS_RECEIVED,
+)
+from .matching import first_word, match_keyword, sender_key
+from .recipients import is_one_of, recipient_name
+from .tracker import EVENT_DELIVERY_REPORT, FAILED_STATUSES
+
+CONF_FROM: Final = "from"
+CONF_TO: Final = "to"
+CONF_KEYWORD: Final = "keyword"
+CONF_PATTERN: Final = "pattern"
+
+# The pattern's named groups join these variables: they may not replace one.
+SMS_VARIABLES: Final = frozenset(
+    {
+        "entry_id",
+        "sms_id",
+        "sender",
+        "recipient",
+        "receiver",
+        "text",
+        "received_at",
+        "keyword",
+        "arguments",
+        # Every trigger's own variables.
+        "id",
+        "idx",
+        "alias",
+        "platform",
+        "description",
+    }
+)
+
+
+def _pattern(value: Any) -> str:
+    """Accept a regular expression whose named groups are free variable names."""
+    text = cv.string(value)
+    try:
+        compiled = re.compile(text)
+    except re.error as err:
+        raise vol.Invalid(f"Invalid regular expression: {err}") from err
+    if taken := sorted(SMS_VARIABLES.intersection(compiled.groupindex)):
+        raise vol.Invalid(
+            f"Group names {', '.join(taken)} are trigger variables already: rename them"
+        )
+    return text
+
+
+def _non_blank(value: Any) -> str:
+    text = cv.string(value).strip()
+    if not text:
+        raise vol.Invalid("An entry is empty")
+    return text
+
+
+_SENDERS = vol.All(cv.ensure_list, [_non_blank])
+_ENTRY = {vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
+
+
+def _options_schema(fields: Mapping[vol.Marker, Any]) -> vol.Schema:
+    return vol.Schema({vol.Required(CONF_OPTIONS, default=dict): {**_ENTRY, **fields}})
+
+
+def _time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+class EimsEventTrigger(Trigger):
+    """A trigger fed by one of the integration's bus events, one account or all."""
+
+    event_type: ClassVar[str]
+    options_schema: ClassVar[vol.Schema]
+
+    @override
+    @classmethod
+    async def async_validate_config(
+        cls, hass: HomeAssistant, config: ConfigType
+    ) -> ConfigType:
+        """Validate the trigger's options."""
+        return cast("ConfigType", cls.options_schema(config))
+
+    def __init__(self, hass: HomeAssistant, config: TriggerConfig) -> None:
+        """Keep the validated options."""
+        super().__init__(hass, config)
+        # Validation gives every trigger its options, empty ones included.
+        self._options: dict[str, Any] = config.options or {}
+        self._entry_id: str | None = self._options.get(ATTR_CONFIG_ENTRY_ID) or None
+
+    async def _async_prepare(self) -> None:
+        """Do the slow part of reading the options before listening."""
+
+    @abstractmethod
+    def _payload(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Return the trigger variables of an event, or None when it does not match."""
+
+    @abstractmethod
+    def _description(self, payload: Mapping[str, Any]) -> str:
+        """Return what triggered, as the trace and the logbook say it."""
+
+    @callback
+    def _is_watched(self, data: Mapping[str, Any]) -> bool:
+        return self._entry_id is None or data.get(ATTR_ENTRY_ID) == self._entry_id
+
+    @override
+    async def async_attach_runner(
+        self,
+        run_action: TriggerActionRunner,
+        did_not_trigger: TriggerNotTriggeredReporter | None = None,
+    ) -> CALLBACK_TYPE:
+        """Run the action for every matching event."""
+        await self._async_prepare()
+
+        @callback
+        def async_event(event: Event[Mapping[str, Any]]) -> None:
+            if (payload := self._payload(event.data)) is not None:
+                run_action(payload, self._description(payload), event.context)
+
+        return self._hass.bus.async_listen(
+            self.event_type, async_event, event_filter=self._is_watched
+        )
+
+    def _entry(self, data: Mapping[str, Any]) -> ConfigEntry | None:
+        return self._hass.config_entries.async_get_entry(data[ATTR_ENTRY_ID])
+
+    async def _async_sender_keys(self, values: list[str]) -> frozenset[str]:
+        """Return the options' numbers and names as `sender_key`s (libphonenumber is slow)."""
+        country = self._hass.config.country
+        return frozenset(
+            await self._hass.async_add_executor_job(
+                partial(_sender_keys, values, country)
+            )
+        )
+
+
+def _sender_keys(values: list[str], country: str | None) -> list[str]:
+    return [sender_key(value, country=country) for value in values]
+
+
+class SmsReceivedTrigger(EimsEventTrigger):
+    """An SMS from given senders, starting with a keyword or matching a pattern."""
+
+    event_type = EVENT_SMS_RECEIVED
+    options_schema = _options_schema(
+        {
+            vol.Optional(CONF_FROM, default=list): _SENDERS,
+            vol.Optional(CONF_KEYWORD, default=list): _SENDERS,
+            vol.Optional(CONF_PATTERN): _pattern,
+        }
+    )
+
+    def __init__(self, hass: HomeAssistant, config: TriggerConfig) -> None:
+        """Compile the pattern."""
+        super().__init__(hass, config)
+        self._keywords: list[str] = self._options[CONF_KEYWORD]
+        pattern = self._options.get(CONF_PATTERN)
+        self._pattern = re.compile(pattern) if pattern else None
+        self._senders: frozenset[str] = frozenset()
+
+    @override
+    async def _async_prepare(self) -> None:
+        self._senders = await self._async_sender_keys(self._options[CONF_FROM])
+
+    @override
+    def _payload(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        country = self._hass.config.country
+        entry = self._entry(data)
+        sender: str = data[ATTR_SENDER]
+        if self._senders and not is_one_of(
+            entry, sender, self._senders, country=country
+        ):
+            return None
+        text: str = data[ATTR_TEXT]
+        readable = data.get(ATTR_DECODED, True)
+        keyword = first_word(text) if readable else None
+        arguments = None
+        if self._keywords:
+            if not readable or (found := match_keyword(text, self._keywords)) is None:
+                return None
+            keyword, arguments = found
+        groups: dict[str, Any] = {}
+        if self._pattern is not None:
+            if not readable or (match := self._pattern.search(text)) is None:
+                return None
+            groups = match.groupdict()
+        return {
+            "entry_id": data[ATTR_ENTRY_ID],
+            "sms_id": data[ATTR_ID],
+            "sender": sender,
+            "recipient": recipient_name(entry, sender_key(sender, country=country)),
+            "receiver": data.get(ATTR_RECEIVER),
+            "text": text,
+            "received_at": _time(data.get(ATTR_RECEIVED_AT)),
+            "keyword": keyword,
+            "arguments": arguments,
+            **groups,
+        }
+
+    @override
+    def _description(self, payload: Mapping[str, Any]) -> str:
+        return f"SMS from {payload['recipient'] or payload['sender']}"
+
+
+class DeliveryFailedTrigger(EimsEventTrigger):
+    """A sent message that certainly did not arrive: failed, timed out or unknown."""
+
+    event_type = EVENT_DELIVERY_REPORT
+    options_schema = _options_schema({vol.Optional(CONF_TO, default=list): _SENDERS})
+
+    def __init__(self, hass: HomeAssistant, config: TriggerConfig) -> None:
+        """Start with no number to filter on."""
+        super().__init__(hass, config)
+        self._numbers: frozenset[str] = frozenset()
+
+    @override
+    async def _async_prepare(self) -> None:
+        self._numbers = await self._async_sender_keys(self._options[CONF_TO])
+
+    @override
+    def _payload(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        if not data["final"] or data["status"] not in FAILED_STATUSES:
+            return None
+        country = self._hass.config.country
+        entry = self._entry(data)
+        number: str = data["number"]
+        if self._numbers and not is_one_of(
+            entry, number, self._numbers, country=country
+        ):
+            return None
+        return {
+            "entry_id": data[ATTR_ENTRY_ID],
+            "message_id": data["message_id"],
+            "number": number,
+            "recipient": recipient_name(entry, sender_key(number, country=country)),
+            "status": data["status"],
+            # The gateway's failure code when it gave one, else the status says why.
+            "reason": data["reason"] or data["status"],
+            "code": data["code"],
+            "origin": data["origin"],
+            "sent_at": _time(data["sent_at"]),
+            "reported_at": _time(data["reported_at"]),
+        }
+
+    @override
+    def _description(self, payload: Mapping[str, Any]) -> str:
+        return f"SMS to {payload['recipient'] or payload['number']} not delivered"
+
+
+TRIGGERS: Final[dict[str, type[Trigger]]] = {
+    "sms_received": SmsReceivedTrigger,
+    "delivery_failed": DeliveryFailedTrigger,
+}
+
+
+async def async_get_triggers(hass: HomeAssistant) -> dict[str, type[Trigger]]:
+    """Return the integration's triggers."""
+    return TRIGGERS
