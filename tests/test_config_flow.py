@@ -71,6 +71,7 @@ async def test_user_flow(hass: HomeAssistant, mock_client: MagicMock) -> None:
     assert result["description_placeholders"]["webhook_url"].endswith(
         f"/api/webhook/{result['data'][CONF_WEBHOOK_ID]}"
     )
+    assert result["description_placeholders"]["notify_service"] == "eims_demo"
     data = dict(result["data"])
     assert data.pop(CONF_WEBHOOK_ID)
     assert data == USER_INPUT
@@ -326,3 +327,4 @@ async def test_options_show_webhook_url(
         result["description_placeholders"]["webhook_url"]
         == "http://192.0.2.5:8123/api/webhook/eims_test_webhook"
     )
+    assert result["description_placeholders"]["notify_services"] == "notify.eims_demo"

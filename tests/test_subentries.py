@@ -61,7 +61,11 @@ async def test_add_recipient(
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The success dialog names the notify action that alerts and groups call.
+    assert result["description"] == "recipient_added"
+    assert result["description_placeholders"] == {"notify_service": "eims_night_shift"}
     await hass.async_block_till_done()
+    assert hass.services.has_service("notify", "eims_night_shift")
     (subentry,) = init_integration.subentries.values()
     assert subentry.title == "Night shift"
     assert dict(subentry.data) == {
@@ -140,6 +144,7 @@ async def test_reconfigure_recipient(
     result = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {"notify_service": "notify.eims_alice"}
     schema = result["data_schema"].schema
     suggested = {
         str(key): key.description["suggested_value"]

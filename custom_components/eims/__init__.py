@@ -12,6 +12,7 @@ from .connection import async_create_client
 from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry, EimsCoordinator, EimsRuntimeData
 from .inbox import async_remove_inbox
+from .notify import async_setup_notify_services
 from .services import async_setup_services
 from .tracker import async_remove_store
 from .webhook import async_register_webhook
@@ -23,6 +24,7 @@ PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the EIMS integration."""
     async_setup_services(hass)
+    async_setup_notify_services(hass, config)
     return True
 
 

@@ -68,6 +68,7 @@ from .const import (
     NO_CURRENCY,
 )
 from .coordinator import EimsConfigEntry
+from .notify_names import NotifyTarget, next_service_name, service_names
 from .numbers import normalise_numbers
 from .sending import (
     CONF_MESSAGE_TYPE,
@@ -164,6 +165,16 @@ def push_report_url(hass: HomeAssistant, webhook_id: str) -> str:
         return "-"
 
 
+def notify_services(hass: HomeAssistant, entry: ConfigEntry) -> str:
+    """Return the entry's named notify services, the account's first, as the UI lists them."""
+    names = service_names(hass.config_entries.async_entries(DOMAIN))
+    return ", ".join(
+        f"notify.{name}"
+        for target, name in names.items()
+        if target.entry_id == entry.entry_id
+    )
+
+
 class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add an EIMS account."""
 
@@ -204,7 +215,11 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
                         description_placeholders={
                             "webhook_url": push_report_url(
                                 self.hass, data[CONF_WEBHOOK_ID]
-                            )
+                            ),
+                            "notify_service": next_service_name(
+                                self._async_current_entries(include_ignore=False),
+                                data[CONF_ACCOUNT],
+                            ),
                         },
                     )
         return self.async_show_form(
@@ -285,7 +300,8 @@ class EimsOptionsFlow(OptionsFlowWithReload):
         placeholders = {
             "webhook_url": push_report_url(
                 self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
-            )
+            ),
+            "notify_services": notify_services(self.hass, self.config_entry),
         }
         if user_input is not None:
             try:
@@ -369,7 +385,17 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         if user_input is not None:
             data = self._recipient_data(user_input, errors, placeholders)
             if data is not None:
-                return self.async_create_entry(title=user_input[CONF_NAME], data=data)
+                return self.async_create_entry(
+                    title=user_input[CONF_NAME],
+                    data=data,
+                    description="recipient_added",
+                    description_placeholders={
+                        "notify_service": next_service_name(
+                            self.hass.config_entries.async_entries(DOMAIN),
+                            user_input[CONF_NAME],
+                        )
+                    },
+                )
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
@@ -385,7 +411,11 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         """Change a recipient; the entry reloads so its entity shows the change."""
         subentry = self._get_reconfigure_subentry()
         errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        names = service_names(self.hass.config_entries.async_entries(DOMAIN))
+        placeholders = {
+            "notify_service": "notify."
+            + names[NotifyTarget(self._entry_id, subentry.subentry_id)]
+        }
         if user_input is not None:
             data = self._recipient_data(user_input, errors, placeholders)
             if data is not None:

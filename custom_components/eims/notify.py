@@ -1,31 +1,77 @@
-"""Recipients as notify entities: `notify.send_message` sends them an SMS or an MMS."""
+"""
+Recipients as notify entities, and named notify services for what calls `notify.<name>`.
+
+`notify.send_message` sends a recipient's entity an SMS or an MMS. The legacy services
+(`notify.eims_<account>`, `notify.eims_<recipient>`) are for `alert:`, notify groups and
+blueprints, which call a service by name; they follow the accounts and recipients loaded.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from homeassistant.components.notify import NotifyEntity
-from homeassistant.components.notify.const import NotifyEntityFeature
+from homeassistant.components.notify.const import (
+    ATTR_DATA,
+    ATTR_MESSAGE,
+    ATTR_TARGET,
+    ATTR_TITLE,
+    DOMAIN as NOTIFY_DOMAIN,
+    NotifyEntityFeature,
+)
+from homeassistant.components.notify.legacy import BaseNotificationService, async_reload
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
     ConfigEntryChange,
+    ConfigEntryState,
     ConfigSubentry,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.const import CONF_NAME, Platform
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    discovery,
+)
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
+from homeassistant.util import slugify
+import voluptuous as vol
 
 from .const import DOMAIN, MANUFACTURER
 from .coordinator import EimsConfigEntry
 from .entity import account_device_info
+from .notify_names import NotifyTarget, service_names
 from .sending import (
     CONF_MESSAGE_TYPE,
     MESSAGE_TYPE_MMS,
     ORIGIN_NOTIFY,
     SUBENTRY_RECIPIENT,
+    MessageOptions,
+    OutgoingMessage,
     async_send,
+    loaded_entry,
     recipient_message,
+    titled_message,
+    validation_error,
+)
+
+ATTR_SENDER = "sender"
+ATTR_MMS_TITLE = "mms_title"
+ATTR_SEND_TIME = "send_time"
+# Groups and blueprints pass one `data` to every platform: keys for others are ignored.
+NOTIFY_DATA_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_SENDER): cv.string,
+        vol.Optional(ATTR_MMS_TITLE): cv.string,
+        vol.Optional(ATTR_SEND_TIME): cv.datetime,
+    },
+    extra=vol.REMOVE_EXTRA,
 )
 
 # The client orders signed requests itself; sends need no queue here.
@@ -103,3 +149,145 @@ class EimsRecipientNotify(NotifyEntity):
             recipient_message(self._subentry, message, title),
             ORIGIN_NOTIFY,
         )
+
+
+@callback
+def async_setup_notify_services(hass: HomeAssistant, config: ConfigType) -> None:
+    """Load the named notify services; they follow every change of an EIMS entry."""
+    hass.async_create_task(
+        discovery.async_load_platform(
+            hass, Platform.NOTIFY, DOMAIN, {CONF_NAME: DOMAIN}, config
+        ),
+        eager_start=True,
+    )
+
+    @callback
+    def async_entry_changed(change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        # Loaded, unloaded, renamed, a recipient added or removed: the same refresh.
+        if entry.domain == DOMAIN:
+            hass.async_create_background_task(
+                async_reload(hass, DOMAIN), f"{DOMAIN} notify services"
+            )
+
+    async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, async_entry_changed)
+
+
+async def async_get_service(
+    hass: HomeAssistant,
+    config: ConfigType,
+    discovery_info: DiscoveryInfoType | None = None,
+) -> EimsNotificationService | None:
+    """Return the service behind `notify.eims` and the per-account, per-recipient ones."""
+    if discovery_info is None:
+        return None
+    return EimsNotificationService()
+
+
+def _message_options(data: Any) -> MessageOptions:
+    """Read a notification's `data`; raise a translated error when it cannot be used."""
+    try:
+        options = NOTIFY_DATA_SCHEMA(data or {})
+    except vol.Invalid as err:
+        raise validation_error("invalid_notify_data", error=str(err)) from err
+    return MessageOptions(
+        sender=options.get(ATTR_SENDER) or None,
+        mms_title=options.get(ATTR_MMS_TITLE) or None,
+        send_time=options.get(ATTR_SEND_TIME),
+    )
+
+
+class EimsNotificationService(BaseNotificationService):
+    """
+    The named notify services of every loaded account.
+
+    `notify.eims_<account>` sends to the numbers and recipients in `target`;
+    `notify.eims_<recipient>` sends to that recipient; `notify.eims` is the account's service
+    while there is one account.
+    """
+
+    @property
+    def targets(self) -> dict[str, NotifyTarget]:
+        """Return the loaded accounts and recipients by service name, less the prefix."""
+        entries = self.hass.config_entries.async_entries(DOMAIN)
+        return {
+            name.removeprefix(f"{DOMAIN}_"): target
+            for target, name in service_names(entries).items()
+            if (entry := self.hass.config_entries.async_get_entry(target.entry_id))
+            is not None
+            and entry.state is ConfigEntryState.LOADED
+        }
+
+    async def _async_notify_message_service(self, service: ServiceCall) -> None:
+        """Send a call; unlike the base class, keep `target` on an account's service."""
+        target = self.registered_targets.get(service.service)
+        await self._async_send(target, service.data)
+
+    async def _async_send(
+        self, target: NotifyTarget | None, data: Mapping[str, Any]
+    ) -> None:
+        """Send one notification; every message is tried before the first error is raised."""
+        message: str = data[ATTR_MESSAGE]
+        title: str | None = data.get(ATTR_TITLE) or None
+        options = _message_options(data.get(ATTR_DATA))
+        entry = self._entry(target)
+        if target is not None and target.subentry_id is not None:
+            subentry = entry.subentries[target.subentry_id]
+            outgoing = [recipient_message(subentry, message, title, options)]
+        else:
+            outgoing = self._account_messages(
+                entry, data.get(ATTR_TARGET) or [], message, title, options
+            )
+        errors: list[HomeAssistantError] = []
+        for item in outgoing:
+            try:
+                await async_send(self.hass, entry, item, ORIGIN_NOTIFY)
+            except HomeAssistantError as err:
+                errors.append(err)
+        if errors:
+            raise errors[0]
+
+    def _entry(self, target: NotifyTarget | None) -> EimsConfigEntry:
+        """Return the target's account, or the only one for `notify.eims`."""
+        if target is not None:
+            return loaded_entry(self.hass, target.entry_id)
+        entries = self.hass.config_entries.async_loaded_entries(DOMAIN)
+        if len(entries) != 1:
+            raise validation_error("notify_account_ambiguous", count=str(len(entries)))
+        return entries[0]
+
+    def _account_messages(
+        self,
+        entry: EimsConfigEntry,
+        names: list[str],
+        message: str,
+        title: str | None,
+        options: MessageOptions,
+    ) -> list[OutgoingMessage]:
+        """Split `target` into recipients (by name or service) and numbers (the rest)."""
+        if not names:
+            raise validation_error("no_notify_target")
+        recipients = {
+            key: subentry
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_RECIPIENT
+            for key in (slugify(subentry.title), *self._names_of(subentry.subentry_id))
+        }
+        numbers: list[str] = []
+        outgoing: list[OutgoingMessage] = []
+        for name in names:
+            key = slugify(name.removeprefix(f"{NOTIFY_DOMAIN}."))
+            if (subentry := recipients.get(key)) is not None:
+                outgoing.append(recipient_message(subentry, message, title, options))
+            else:
+                numbers.append(name)
+        if numbers:
+            outgoing.insert(0, titled_message(numbers, message, title, options))
+        return outgoing
+
+    def _names_of(self, subentry_id: str) -> list[str]:
+        """Return the service name of a recipient (what `target` may also call it)."""
+        return [
+            name
+            for name, target in self.registered_targets.items()
+            if target.subentry_id == subentry_id
+        ]

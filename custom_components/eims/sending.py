@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, Final
@@ -179,20 +179,54 @@ async def async_parse_numbers(
     return parsed
 
 
+@dataclass(frozen=True, kw_only=True)
+class MessageOptions:
+    """What a notification's `data` may set: the sender, an MMS title, a later send time."""
+
+    sender: str | None = None
+    mms_title: str | None = None
+    send_time: datetime | None = None
+
+
+def titled_message(
+    numbers: str | Sequence[str],
+    message: str,
+    title: str | None,
+    options: MessageOptions,
+) -> OutgoingMessage:
+    """Build a notification's message; an SMS has no title field, so it becomes the first line."""
+    if title and not options.mms_title:
+        message = f"{title}\n{message}"
+    return OutgoingMessage(
+        numbers=numbers,
+        message=message,
+        sender=options.sender,
+        mms_title=options.mms_title,
+        send_time=options.send_time,
+    )
+
+
 def recipient_message(
-    subentry: ConfigSubentry, message: str, title: str | None
+    subentry: ConfigSubentry,
+    message: str,
+    title: str | None,
+    options: MessageOptions | None = None,
 ) -> OutgoingMessage:
     """Build the message to a recipient; an MMS is titled by `title` or the recipient."""
     data = subentry.data
-    mms = data.get(CONF_MESSAGE_TYPE) == MESSAGE_TYPE_MMS
-    if title and not mms:
-        # An SMS has no title field: the title becomes its first line.
-        message = f"{title}\n{message}"
-    return OutgoingMessage(
-        numbers=data[CONF_NUMBERS],
-        message=message,
-        sender=data.get(CONF_SENDER) or None,
-        mms_title=(title or subentry.title) if mms else None,
+    options = options or MessageOptions()
+    mms_title = options.mms_title
+    if mms_title is None and data.get(CONF_MESSAGE_TYPE) == MESSAGE_TYPE_MMS:
+        mms_title = title or subentry.title
+    return titled_message(
+        data[CONF_NUMBERS],
+        message,
+        title,
+        replace(
+            options,
+            sender=options.sender or data.get(CONF_SENDER) or None,
+            mms_title=mms_title,
+        ),
     )
 
 
