@@ -15,6 +15,7 @@ from homeassistant.const import (
     CONF_WEBHOOK_ID,
 )
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -91,7 +92,9 @@ def mock_client() -> Generator[MagicMock]:
 async def init_integration(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, mock_client: MagicMock
 ) -> MockConfigEntry:
-    """Set the integration up with the mocked client."""
+    """Set the integration up with the mocked client, in a hass with its core integration."""
+    # Always there in a running Home Assistant; the options' Assist agents need it.
+    assert await async_setup_component(hass, "homeassistant", {})
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()

@@ -15,7 +15,9 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.network import NoURLAvailableError
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -302,6 +304,36 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
             "rate_limit": 5,
         },
     }
+
+
+async def test_options_form_as_the_frontend_draws_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The Assist section has no default of its own, so the frontend fills in its fields'.
+
+    A section default ({}) would hide them, and the language picker draws only with a list.
+    """
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    fields = {
+        field["name"]: field
+        for field in probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        )
+    }
+    assist = fields["assist"]
+    assert assist["type"] == "expandable"
+    assert "default" not in assist
+    nested = {field["name"]: field for field in assist["schema"]}
+    assert {name: field.get("default") for name, field in nested.items()} == {
+        "enabled": False,
+        "trusted_numbers": [],
+        "agent_id": "conversation.home_assistant",
+        "language": "en",
+        "rate_limit": 5,
+    }
+    languages = nested["language"]["selector"]["language"]["languages"]
+    assert {"en", "de", "nl", "fr", "es"} <= set(languages)
+    assert languages == sorted(languages)
 
 
 async def test_options_without_url(

@@ -10,6 +10,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.eims.const import DOMAIN
 from custom_components.eims.sending import (
@@ -217,7 +218,9 @@ async def test_number_format_option(
     """The options flow offers the number format, with + by default."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     defaults = {
-        str(key): key.default() for key in result["data_schema"].schema if key.default
+        str(key): key.default()
+        for key in result["data_schema"].schema
+        if key.default is not vol.UNDEFINED
     }
     assert defaults[CONF_NUMBER_FORMAT] == NUMBER_FORMAT_PLUS
     result = await hass.config_entries.options.async_configure(

@@ -12,6 +12,7 @@ import re
 from typing import Any, Final
 
 from homeassistant.components import conversation
+from homeassistant.const import MATCH_ALL
 from homeassistant.core import CALLBACK_TYPE, Context, Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import HomeAssistantError
@@ -21,6 +22,7 @@ from homeassistant.helpers.selector import (
     BooleanSelector,
     ConversationAgentSelector,
     LanguageSelector,
+    LanguageSelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -149,8 +151,25 @@ class AssistOptionsError(Exception):
         self.placeholders = placeholders
 
 
-def assist_section(hass: HomeAssistant) -> section:
-    """Return the options form's Assist section (collapsed: it is off by default)."""
+def assist_languages(hass: HomeAssistant) -> list[str]:
+    """Return the languages the conversation agents speak, HA's own among them.
+
+    When an agent takes any language, the built-in agent's list is offered.
+    """
+    languages = conversation.async_get_conversation_languages(hass)
+    if languages == MATCH_ALL:
+        languages = conversation.async_get_conversation_languages(
+            hass, DEFAULT_AGENT_ID
+        )
+    return sorted({*languages, hass.config.language})
+
+
+async def async_assist_section(hass: HomeAssistant) -> section:
+    """Return the options form's Assist section (collapsed: it is off by default).
+
+    The conversation integration is set up first: the agent and language fields list its agents.
+    """
+    await async_setup_component(hass, conversation.DOMAIN, {})
     return section(
         vol.Schema(
             {
@@ -163,7 +182,10 @@ def assist_section(hass: HomeAssistant) -> section:
                 ): ConversationAgentSelector(),
                 vol.Required(
                     CONF_LANGUAGE, default=hass.config.language
-                ): LanguageSelector(),
+                ): LanguageSelector(
+                    # Without a list, the frontend's picker fails to draw in a section.
+                    LanguageSelectorConfig(languages=assist_languages(hass))
+                ),
                 vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): vol.All(
                     NumberSelector(
                         NumberSelectorConfig(

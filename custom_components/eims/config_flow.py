@@ -53,7 +53,7 @@ from .api import (
 from .assist import (
     CONF_ASSIST,
     AssistOptionsError,
-    assist_section,
+    async_assist_section,
     async_check_assist_options,
 )
 from .connection import account_key, async_create_client, split_gateway_url
@@ -303,10 +303,13 @@ class EimsOptionsFlow(OptionsFlowWithReload):
             ),
             "notify_services": notify_services(self.hass, self.config_entry),
         }
+        assist_fields = await async_assist_section(self.hass)
         if user_input is not None:
             try:
                 assist = await async_check_assist_options(
-                    self.hass, user_input[CONF_ASSIST]
+                    # A form sent without the section gets its defaults: Assist off.
+                    self.hass,
+                    assist_fields.schema(user_input.get(CONF_ASSIST, {})),
                 )
             except AssistOptionsError as err:
                 errors["base"] = err.key
@@ -342,8 +345,8 @@ class EimsOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_TRACKING_WINDOW, default=DEFAULT_TRACKING_WINDOW_HOURS
                 ): TRACKING_WINDOW,
-                # Optional: a form sent without the collapsed section keeps Assist off.
-                vol.Optional(CONF_ASSIST, default={}): assist_section(self.hass),
+                # No default of its own, so the frontend shows its fields' defaults.
+                vol.Optional(CONF_ASSIST): assist_fields,
             }
         )
         return self.async_show_form(

@@ -1,8 +1,16 @@
-// Open a Home Assistant page in Debian's headless Chromium, logged in, and screenshot it.
-// Input (stdin, JSON, so tokens never show in a process list): {url, tokens, chromium,
-// screenshot, fullPage, localStorage{}, waitForSelectors[], waitForTexts[], timeoutMs}.
-// Output (stdout, JSON): {finalUrl, title, blocked[], consoleErrors[]}. Every request not to 127.0.0.1 is refused.
-import { readFileSync } from "node:fs";
+// Drive Home Assistant's frontend in Debian's headless Chromium, logged in, one command at a time.
+// Start input (the first stdin line, JSON, so tokens never show in a process list):
+//   {tokens, chromium, localStorage{}, timeoutMs}.
+// Then one JSON command a line; each gets one JSON answer line: {ok, result} or {ok: false, error}.
+//   goto {url}                      open a page, wait for the network to settle
+//   click/fill/check/uncheck/press/scroll/wait/count/text/value {target, ...}
+//   evaluate {target, expression, arg}  run a function on the element (reads a form's data)
+//   screenshot {path, fullPage}     also on demand after a failure
+//   status                          {url, title, blocked[], consoleErrors[]}
+// A target is a list of steps, each narrowing the last: {role, name} | {label} | {text} |
+// {css} | {placeholder}, with optional exact, hasText, nth. Playwright's locators pierce the
+// frontend's open shadow roots. Every request not to 127.0.0.1 is refused (and listed in blocked).
+import { createInterface } from "node:readline";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,16 +30,115 @@ const FLAGS = [
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ];
 
-const input = JSON.parse(readFileSync(0, "utf8"));
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity })[
+  Symbol.asyncIterator
+]();
+const start = JSON.parse((await lines.next()).value);
+const timeout = start.timeoutMs ?? 30000;
 const profile = await mkdtemp(join(tmpdir(), "eims-e2e-chromium-"));
 const blocked = [];
 const consoleErrors = [];
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: input.chromium,
+  executablePath: start.chromium,
   headless: true,
   args: FLAGS,
   viewport: { width: 1280, height: 900 },
+  locale: "en-GB",
 });
+context.setDefaultTimeout(timeout);
+
+// The text a user sees in an element, its shadow roots and slots included, one block a line.
+function deepText(element) {
+  const BLOCK = /^(block|flex|grid|list-item|table)/;
+  function walk(node) {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+    if (node.nodeType !== Node.ELEMENT_NODE) return "";
+    if (["STYLE", "SCRIPT", "TEMPLATE"].includes(node.tagName)) return "";
+    const style = getComputedStyle(node);
+    if (style.display === "none" || style.visibility === "hidden") return "";
+    let inner;
+    if (node.tagName === "SLOT") inner = node.assignedNodes({ flatten: true });
+    else inner = (node.shadowRoot ?? node).childNodes;
+    let content = [...inner].map(walk).join("");
+    if (["INPUT", "TEXTAREA"].includes(node.tagName) && node.type !== "hidden") {
+      content += ` ${node.value} `;
+    }
+    return BLOCK.test(style.display) ? `\n${content}\n` : content;
+  }
+  return walk(element)
+    .split("\n")
+    .map((line) => line.replace(/\s+/g, " ").trim())
+    .filter(Boolean)
+    .join("\n");
+}
+
+function locate(page, target) {
+  let locator = page;
+  for (const step of target) {
+    const exact = step.exact ?? false;
+    if (step.role) locator = locator.getByRole(step.role, { name: step.name, exact });
+    else if (step.label) locator = locator.getByLabel(step.label, { exact });
+    else if (step.text) locator = locator.getByText(step.text, { exact });
+    else if (step.placeholder) locator = locator.getByPlaceholder(step.placeholder, { exact });
+    else locator = locator.locator(step.css);
+    if (step.hasText) locator = locator.filter({ hasText: step.hasText });
+    if (step.nth !== undefined) locator = locator.nth(step.nth);
+  }
+  return locator;
+}
+
+async function run(page, command) {
+  const target = command.target ? locate(page, command.target) : null;
+  const one = target?.first();
+  switch (command.action) {
+    case "goto":
+      await page.goto(command.url, { waitUntil: "load" });
+      await page.waitForLoadState("networkidle");
+      return page.url();
+    case "click":
+      await one.click();
+      return null;
+    case "fill":
+      await one.fill(command.value);
+      return null;
+    case "check":
+      await one.check();
+      return null;
+    case "uncheck":
+      await one.uncheck();
+      return null;
+    case "press":
+      await (one ?? page.keyboard).press(command.key);
+      return null;
+    case "scroll":
+      await one.scrollIntoViewIfNeeded();
+      return null;
+    case "wait":
+      await one.waitFor({ state: command.state ?? "visible" });
+      return null;
+    case "count":
+      return await target.count();
+    case "text":
+      return await one.evaluate(deepText);
+    case "evaluate":
+      // A function given as text: Playwright would evaluate a string as an expression.
+      return await one.evaluate(new Function(`return (${command.expression});`)(), command.arg);
+    case "value":
+      return await one.inputValue();
+    case "settle":
+      await page.waitForLoadState("networkidle");
+      await page.waitForTimeout(command.ms ?? 300);
+      return null;
+    case "screenshot":
+      await page.screenshot({ path: command.path, fullPage: command.fullPage ?? false });
+      return command.path;
+    case "status":
+      return { url: page.url(), title: await page.title(), blocked, consoleErrors };
+    default:
+      throw new Error(`unknown action ${command.action}`);
+  }
+}
+
 try {
   await context.route("**/*", (route) => {
     const url = route.request().url();
@@ -52,30 +159,25 @@ try {
         }
       }
     },
-    { tokens: input.tokens, settings: input.localStorage ?? {} },
+    { tokens: start.tokens, settings: start.localStorage ?? {} },
   );
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (message) => {
     if (message.type() === "error") consoleErrors.push(message.text());
   });
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
-  const timeout = input.timeoutMs ?? 60000;
-  await page.goto(input.url, { waitUntil: "load", timeout });
-  try {
-    for (const selector of input.waitForSelectors ?? []) {
-      await page.locator(selector).first().waitFor({ state: "visible", timeout });
+  process.stdout.write(JSON.stringify({ ok: true, result: "ready" }) + "\n");
+  for await (const line of { [Symbol.asyncIterator]: () => lines }) {
+    if (!line.trim()) continue;
+    const command = JSON.parse(line);
+    let answer;
+    try {
+      answer = { ok: true, result: (await run(page, command)) ?? null };
+    } catch (error) {
+      answer = { ok: false, error: String(error?.message ?? error) };
     }
-    for (const text of input.waitForTexts ?? []) {
-      await page.getByText(text).first().waitFor({ state: "visible", timeout });
-    }
-    await page.waitForLoadState("networkidle", { timeout });
-  } finally {
-    // Also when waiting failed: the picture shows what the page got stuck on.
-    await page.screenshot({ path: input.screenshot, fullPage: input.fullPage ?? true });
+    process.stdout.write(JSON.stringify(answer) + "\n");
   }
-  process.stdout.write(
-    JSON.stringify({ finalUrl: page.url(), title: await page.title(), blocked, consoleErrors }),
-  );
 } finally {
   await context.close();
   await rm(profile, { recursive: true, force: true });

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+import os
 from pathlib import Path
 import secrets
 import sys
@@ -18,6 +19,7 @@ from homeassistant.util.yaml import load_yaml_dict
 import pytest
 import pytest_socket
 
+from .browser import Browser, open_browser
 from .hass_api import HassApi
 from .hass_config import COMMITTED_YAML, REPO, prepare_config_dir
 from .local_processes import LOOPBACK, free_port, start_logged, stop, wait_for_port
@@ -26,6 +28,8 @@ from .onboarding import Tokens, onboard_owner, wait_until_running, wait_until_se
 HERE = Path(__file__).parent
 HASS_START_TIMEOUT = 180
 SIMULATOR_ACCOUNT = "demo"
+# Screenshots of every step; a second run (another Home Assistant version) can keep its own.
+ARTIFACTS = Path(os.environ.get("EIMS_E2E_ARTIFACTS", REPO / "artifacts"))
 HASS_TIME_ZONE: str = load_yaml_dict(COMMITTED_YAML)["homeassistant"]["time_zone"]
 
 
@@ -143,3 +147,13 @@ async def hass_api(e2e_stack: E2eStack) -> AsyncIterator[HassApi]:
             yield api
         finally:
             await api.close()
+
+
+@pytest.fixture
+async def browser(e2e_stack: E2eStack) -> AsyncIterator[Browser]:
+    """A Chromium tab logged in as the owner; pictures of failed steps go to artifacts/."""
+    async with open_browser(
+        e2e_stack.tokens.for_browser(e2e_stack.hass_url),
+        screenshots=ARTIFACTS / "failures",
+    ) as browser:
+        yield browser

@@ -1,0 +1,106 @@
+"""The options dialog in the real frontend: every field shows its default, it saves as is and changed."""
+
+from __future__ import annotations
+
+from .browser import Browser, role, text
+from .conftest import ARTIFACTS, E2eStack
+from .frontend import (
+    DIALOG,
+    FLOW_FORM,
+    choose,
+    dialog_text,
+    field,
+    field_text,
+    form_data,
+    open_integration_page,
+    stored_options,
+    submit,
+    wait_for_form,
+)
+from .gateway_entry import (
+    add_entry,
+    device_of,
+    entity_ids,
+    remove_entries,
+    wait_for_state,
+)
+from .hass_api import HassApi
+
+OPTIONS_TITLE = "EIMS options"
+ASSIST_SECTION = "Text your home (Assist over SMS)"
+DEFAULTS = {
+    "currency": "none",
+    "gateway_time_zone": "Europe/Amsterdam",
+    "number_format": "plus",
+    "tracking_window": 72,
+    "assist": {
+        "enabled": False,
+        "trusted_numbers": [],
+        "agent_id": "conversation.home_assistant",
+        "language": "en",
+        "rate_limit": 5,
+    },
+}
+# What each field shows before anything is changed.
+SHOWN = {
+    "Balance currency": "None (credits)",
+    "Gateway time zone": "Europe/Amsterdam",
+    "Delivery tracking window": "72",
+    "Answer SMS with Assist": "Answer SMS with Assist",
+    "Trusted numbers": "Trusted numbers",
+    "Conversation agent": "Home Assistant",
+    "Language": "English",
+    "Messages per minute per number": "5",
+}
+
+
+async def _open_options(browser: Browser, hass_url: str) -> None:
+    """Settings > Devices & services > EIMS SMS Gateway > Configure."""
+    await open_integration_page(browser, hass_url)
+    await browser.click(role("button", "Configure"))
+    await wait_for_form(browser, OPTIONS_TITLE)
+
+
+async def test_options_dialog_saves_unchanged_and_changed(
+    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+) -> None:
+    """Submit with no change saves the defaults; a new currency turns the balance into money."""
+    await remove_entries(hass_api)
+    entry_id = await add_entry(hass_api, e2e_stack)
+    balance = (await entity_ids(hass_api, entry_id))["balance"]
+    await wait_for_state(hass_api, balance)
+
+    await _open_options(browser, hass_api.hass_url)
+    await browser.click(DIALOG, text(ASSIST_SECTION))
+    await browser.scroll_to(FLOW_FORM, field("Messages per minute per number"))
+    for label, shown in SHOWN.items():
+        assert shown in await field_text(browser, label), label
+    assert await form_data(browser) == DEFAULTS
+    await browser.screenshot(ARTIFACTS / "options-defaults.png")
+
+    await submit(browser)
+    await browser.wait(DIALOG, text("Options successfully saved"))
+    await browser.screenshot(ARTIFACTS / "options-saved.png")
+    assert await stored_options(e2e_stack.config_dir, entry_id, bool) == DEFAULTS
+    await browser.click(DIALOG, role("button", "Finish"))
+
+    await _open_options(browser, hass_api.hass_url)
+    await choose(browser, "Balance currency", "EUR")
+    await browser.screenshot(ARTIFACTS / "options-currency.png")
+    await submit(browser)
+    await browser.wait(DIALOG, text("Options successfully saved"))
+    assert await stored_options(
+        e2e_stack.config_dir, entry_id, lambda options: options["currency"] == "EUR"
+    ) == DEFAULTS | {"currency": "EUR"}
+    assert "Not all required fields" not in await dialog_text(browser)
+    state = await wait_for_state(
+        hass_api,
+        balance,
+        lambda state: state["attributes"].get("unit_of_measurement") == "EUR",
+    )
+    assert state["attributes"]["device_class"] == "monetary"
+    await browser.click(DIALOG, role("button", "Finish"))
+    device = await device_of(hass_api, entry_id)
+    await browser.goto(f"{hass_api.hass_url}/config/devices/device/{device['id']}")
+    await browser.wait(text("€"))
+    await browser.screenshot(ARTIFACTS / "balance-in-euro.png")
