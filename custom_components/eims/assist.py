@@ -152,7 +152,8 @@ class AssistOptionsError(Exception):
 
 
 def assist_languages(hass: HomeAssistant) -> list[str]:
-    """Return the languages the conversation agents speak, HA's own among them.
+    """
+    Return the languages the conversation agents speak, HA's own among them.
 
     When an agent takes any language, the built-in agent's list is offered.
     """
@@ -165,7 +166,8 @@ def assist_languages(hass: HomeAssistant) -> list[str]:
 
 
 async def async_assist_section(hass: HomeAssistant) -> section:
-    """Return the options form's Assist section (collapsed: it is off by default).
+    """
+    Return the options form's Assist section (collapsed: it is off by default).
 
     The conversation integration is set up first: the agent and language fields list its agents.
     """
