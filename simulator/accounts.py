@@ -73,6 +73,8 @@ class InboundSms:
     receiver: str
     received: float
     payload: str
+    # Handed out as it is instead of the row built from the fields: a malformed row.
+    row: list[Any] | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ import logging
 from aiohttp import web
 
 from .control import build_control_app
-from .faults import ENDPOINTS, Fault, FaultKind
+from .faults import ENDPOINTS, TIMING_FAULTS, Fault, FaultKind
 from .gateway import Call, answer
 from .keys import PUSHER_KEY, STATE_KEY
 from .params import Params
@@ -60,12 +60,14 @@ def _endpoint_handler(
         if delay := sum(f.seconds for f in faults if f.kind is FaultKind.LATENCY):
             await asyncio.sleep(delay)
         failure: Fault | None = next(
-            (f for f in faults if f.kind is not FaultKind.LATENCY), None
+            (f for f in faults if f.kind not in TIMING_FAULTS), None
         )
         account = state.accounts.get(name) if name is not None else None
         content_type = account.content_type if account is not None else JSON
         if failure is None:
             reply = answer(state, endpoint, Call(request.method, params))
+            if hold := sum(f.seconds for f in faults if f.kind is FaultKind.HOLD):
+                await asyncio.sleep(hold)
         else:
             record.fault = failure.kind.value
             if failure.kind is FaultKind.HTTP500:

@@ -119,11 +119,23 @@ async def set_balance(request: web.Request) -> web.Response:
 
 @routes.post("/accounts/{name}/inbound")
 async def inject_inbound(request: web.Request) -> web.Response:
-    """Queue a received SMS; `duplicate` queues it twice with the same id."""
+    """Queue a received SMS; `duplicate` queues it twice, `row` hands out a raw row."""
     body = await _body(request)
-    known = {"from", "to", "content", "encoding", "payload", "time", "id", "duplicate"}
+    known = {
+        "from",
+        "to",
+        "content",
+        "encoding",
+        "payload",
+        "time",
+        "id",
+        "duplicate",
+        "row",
+    }
     if set(body) - known or not isinstance(body.get("from"), str):
         raise InvalidInputError(f"fields: {sorted(known)}; 'from' is required")
+    if not isinstance(body.get("row", []), list):
+        raise InvalidInputError("row is a JSON array")
     sms = _state(request).add_inbound(
         _account(request),
         sender=body["from"],
@@ -134,6 +146,7 @@ async def inject_inbound(request: web.Request) -> web.Response:
         received=body.get("time"),
         inbound_id=body.get("id"),
         duplicate=bool(body.get("duplicate", False)),
+        row=body.get("row"),
     )
     return web.json_response(dataclasses.asdict(sms))
 

@@ -13,13 +13,18 @@ ENDPOINTS = ("getbalance", "sendsms", "getreport", "getsms", "smsjob")
 
 
 class FaultKind(StrEnum):
-    """What goes wrong."""
+    """What goes wrong; `latency` waits before answering, `hold` after (what it took is gone)."""
 
     LATENCY = "latency"
+    HOLD = "hold"
     HTTP500 = "http500"
     DROP = "drop"
     MALFORMED = "malformed"
     STATUS = "status"
+
+
+# Faults that delay a reply; they combine with each other and with one other fault.
+TIMING_FAULTS = frozenset({FaultKind.LATENCY, FaultKind.HOLD})
 
 
 @dataclass

@@ -125,6 +125,9 @@ def get_sms(state: GatewayState, account: Account, call: Call) -> dict[str, Any]
     start_time = read_opt_int(call.params, "start_time", Status.BAD_TIME)
     rows: list[list[Any]] = []
     for sms in state.take_inbound(account, start_time):
+        if sms.row is not None:
+            rows.append(sms.row)
+            continue
         row: list[Any] = [sms.id, account.render_number(sms.sender)]
         if account.getsms_receiver:
             row.append(account.render_number(sms.receiver))

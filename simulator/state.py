@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from .accounts import Account, InboundSms, Outcome, OutcomeKind
-from .faults import Fault, FaultKind
+from .faults import TIMING_FAULTS, Fault
 from .jobs import Job, JobRun
 from .messages import Message, Phase
 from .params import Params, read_opt_int
@@ -302,8 +302,13 @@ class GatewayState:
         received: float | None = None,
         inbound_id: int | None = None,
         duplicate: bool = False,
+        row: list[Any] | None = None,
     ) -> InboundSms:
-        """Queue a received SMS; `payload` overrides the base64 text (it may be invalid)."""
+        """
+        Queue a received SMS; `payload` overrides the base64 text (it may be invalid).
+
+        `row` replaces the whole getsms row, to hand out a malformed one.
+        """
         if inbound_id is None:
             inbound_id = self._next_inbound_id
         self._next_inbound_id = max(self._next_inbound_id, inbound_id + 1)
@@ -316,6 +321,7 @@ class GatewayState:
             receiver=(receiver or account.receiver).removeprefix("+"),
             received=self.now() if received is None else received,
             payload=text,
+            row=row,
         )
         account.inbound.extend([sms, copy.copy(sms)] if duplicate else [sms])
         return sms
@@ -345,8 +351,8 @@ class GatewayState:
     def take_faults(self, account: str | None, endpoint: str) -> list[Fault]:
         """Return the faults hitting this request, using up one of each one's count."""
         hits = [fault for fault in self.faults if fault.matches(account, endpoint)]
-        chosen = [f for f in hits if f.kind is FaultKind.LATENCY]
-        chosen += [f for f in hits if f.kind is not FaultKind.LATENCY][:1]
+        chosen = [f for f in hits if f.kind in TIMING_FAULTS]
+        chosen += [f for f in hits if f.kind not in TIMING_FAULTS][:1]
         for fault in chosen:
             if fault.count is not None:
                 fault.count -= 1

@@ -23,7 +23,7 @@ from syrupy.assertion import SnapshotAssertion
 
 # Imported first so the project's package wins over the test config dir's custom_components.
 import custom_components.eims  # noqa: F401
-from custom_components.eims.api import Balance, ClientStats
+from custom_components.eims.api import Balance, ClientStats, SmsPage
 from custom_components.eims.const import CONF_ACCOUNT, DOMAIN
 from simulator.testing import RunningSimulator, run_simulator
 
@@ -85,6 +85,7 @@ def mock_client() -> Generator[MagicMock]:
         client.get_balance.return_value = Balance(
             balance=Decimal("99.990000"), gift=Decimal("50.00000")
         )
+        client.get_sms_page.return_value = SmsPage(messages=[], unreadable=[], rows=0)
         yield client
 
 

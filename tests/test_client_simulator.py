@@ -116,11 +116,10 @@ async def test_every_endpoint(
 
         for n in range(3):
             sim.state.add_inbound(account, sender="+4479111", content=f"héllo {n}")
-        pages = [page async for page in client.iter_sms_pages()]
-        texts = [sms.text for page in pages for sms in page]
-        assert texts == ["héllo 0", "héllo 1", "héllo 2"]
-        assert all(sms.decoded for page in pages for sms in page)
-        assert [sms async for page in client.iter_sms_pages() for sms in page] == []
+        page = await client.get_sms_page()
+        assert [sms.text for sms in page.messages] == ["héllo 0", "héllo 1", "héllo 2"]
+        assert all(sms.decoded for sms in page.messages)
+        assert (await client.get_sms_page()).messages == []
 
         job_id = await client.create_job(
             SmsJob(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Callable
 from datetime import datetime
+import json
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -26,11 +28,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.eims.api import InboundSms as ParsedSms
+from custom_components.eims.api import InboundSms as ParsedSms, SmsPage
 from custom_components.eims.const import UPDATE_INTERVAL
 from custom_components.eims.inbox import (
     EVENT_SMS_RECEIVED,
     SmsInbox,
+    fingerprint,
     international,
     storage_key,
 )
@@ -130,7 +133,15 @@ async def test_one_message(
     ]
     assert stored(hass_storage, init_sim_entry) == {
         "pending": [],
-        "seen": [[queued.id, pytest.approx(dt_util.utcnow().timestamp(), abs=60)]],
+        "seen": [
+            [
+                fingerprint(
+                    ParsedSms(queued.id, SENDER, None, None, "", queued.payload, True)
+                ),
+                pytest.approx(dt_util.utcnow().timestamp(), abs=60),
+            ]
+        ],
+        "unreadable": [],
     }
 
 
@@ -246,12 +257,10 @@ async def test_repeat_within_page_dropped_by_inbox(
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     client = init_sim_entry.runtime_data.client
     inject(simulator)
-    [sms] = await client.get_sms_page()
+    [sms] = (await client.get_sms_page()).messages
+    page = SmsPage(messages=[sms, sms], unreadable=[], rows=2)
 
-    async def pages() -> Any:
-        yield [sms, sms]
-
-    with patch.object(client, "iter_sms_pages", return_value=pages()):
+    with patch.object(client, "get_sms_page", return_value=page):
         await poll(hass, init_sim_entry)
     assert [event.data["id"] for event in bus] == [sms.id]
     assert init_sim_entry.runtime_data.coordinator.inbox.counts()["duplicates"] == 1
@@ -449,7 +458,7 @@ async def test_seen_ids_bounded(
     with patch("custom_components.eims.inbox.SEEN_LIMIT", 3):
         await poll(hass, init_sim_entry)
     seen = stored(hass_storage, init_sim_entry)["seen"]
-    assert [sms_id for sms_id, _ in seen] == [sms.id for sms in queued[2:]]
+    assert [int(key.split(":")[0]) for key, _ in seen] == [sms.id for sms in queued[2:]]
 
 
 async def test_remove_entry_deletes_store(
@@ -501,17 +510,19 @@ async def test_diagnostics_count_only(
     """Diagnostics count SMS and never show one."""
     inject(simulator, 2, text=lambda _: "private words")
     await poll(hass, init_sim_entry)
-    inject(simulator, inbound_id=1)
+    inject(simulator, inbound_id=1, text=lambda _: "private words")
     await poll(hass, init_sim_entry)
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_sim_entry
     )
     assert diagnostics["inbox"] == {
         "pending": 0,
-        "remembered_ids": 2,
+        "remembered": 2,
+        "unreadable_kept": 0,
         "received": 2,
         "duplicates": 1,
         "announced": 2,
+        "unreadable": 0,
     }
     assert "private words" not in str(diagnostics)
     assert SENDER_DIGITS not in str(diagnostics)
@@ -534,15 +545,14 @@ async def test_unknown_time_survives_restart(
         decoded=False,
     )
 
-    async def pages() -> Any:
-        yield [sms]
+    page = SmsPage(messages=[sms], unreadable=[], rows=1)
 
     async def crash(inbox: SmsInbox) -> None:
         """Die right after the page reached the disk."""
 
     client = init_sim_entry.runtime_data.client
     with (
-        patch.object(client, "iter_sms_pages", return_value=pages()),
+        patch.object(client, "get_sms_page", return_value=page),
         patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash),
     ):
         await poll(hass, init_sim_entry)
@@ -560,3 +570,163 @@ async def test_unknown_time_survives_restart(
             "raw": "%%",
         }
     ]
+
+
+async def wait_for(condition: Callable[[], bool]) -> None:
+    """Wait (real time: the simulator serves on a real socket) until `condition` holds."""
+    async with asyncio.timeout(10):
+        while not condition():
+            await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def held_page(
+    hass: HomeAssistant, init_sim_entry: MockConfigEntry, simulator: RunningSimulator
+) -> list[int]:
+    """
+    A scheduled poll's getsms is answered, its 10 SMS gone from the gateway, and held back.
+
+    Returns the ids of the SMS in the held reply.
+    """
+    queued = inject(simulator, 10)
+    simulator.state.add_fault(
+        {"kind": "hold", "seconds": 0.5, "endpoint": "getsms", "count": 1}
+    )
+    # The poll runs as the coordinator's background task; not in frozen time: the
+    # simulator holds its reply in real time.
+    async_fire_time_changed(hass, dt_util.utcnow() + UPDATE_INTERVAL)
+    await wait_for(lambda: not simulator.state.accounts["demo"].inbound)
+    return [sms.id for sms in queued]
+
+
+def announced_or_stored(
+    bus: list[Event[Any]], hass_storage: dict[str, Any], entry: MockConfigEntry
+) -> list[int]:
+    """Return the ids announced, then those stored to be announced at the next start."""
+    pending = stored(hass_storage, entry)["pending"]
+    return [event.data["id"] for event in bus] + [sms["id"] for sms in pending]
+
+
+async def test_reload_during_getsms_loses_nothing(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    held_page: list[int],
+) -> None:
+    """Scenario 1: the entry reloads while the gateway holds a page it already forgot."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    assert await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert init_sim_entry.state is ConfigEntryState.LOADED
+    assert [event.data["id"] for event in bus] == held_page
+    assert stored(hass_storage, init_sim_entry)["pending"] == []
+
+
+async def test_unload_during_getsms_stores_the_page(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    held_page: list[int],
+) -> None:
+    """Scenario 1: unloading waits for the page in flight; the next setup announces the rest."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert announced_or_stored(bus, hass_storage, init_sim_entry) == held_page
+
+    assert await hass.config_entries.async_setup(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [event.data["id"] for event in bus] == held_page
+
+
+async def test_stop_during_getsms_stores_the_page(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    held_page: list[int],
+) -> None:
+    """Scenario 1: Home Assistant stops during a getsms: the page is on disk for the next start."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    await hass.async_stop(force=True)
+    assert announced_or_stored(bus, hass_storage, init_sim_entry) == held_page
+    assert len(stored(hass_storage, init_sim_entry)["seen"]) == 10
+
+
+BAD_ROWS = {
+    "sender_null": [9001, None, 20260301123456, "aGk="],
+    "id_text": ["abc", SENDER_DIGITS, 20260301123456, "aGk="],
+    "three_fields": [9002, SENDER_DIGITS, "aGk="],
+    "content_null": [9003, SENDER_DIGITS, 20260301123456, None],
+}
+
+
+@pytest.mark.parametrize("bad_row", BAD_ROWS.values(), ids=BAD_ROWS)
+async def test_malformed_row_keeps_its_page(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    bad_row: list[Any],
+) -> None:
+    """Scenario 2: 20 good SMS and one bad row: 20 announced, the row kept raw and counted."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    queued = inject(simulator, 10)
+    simulator.state.add_inbound(
+        simulator.state.accounts["demo"], sender=SENDER, row=bad_row
+    )
+    queued += inject(simulator, 10)
+    await poll(hass, init_sim_entry)
+
+    assert init_sim_entry.runtime_data.coordinator.last_update_success
+    assert [event.data["id"] for event in bus] == [sms.id for sms in queued]
+    [kept] = stored(hass_storage, init_sim_entry)["unreadable"]
+    assert json.loads(kept["row"]) == bad_row
+    assert kept["error"]
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_sim_entry
+    )
+    assert diagnostics["inbox"]["unreadable"] == 1
+    assert diagnostics["inbox"]["unreadable_kept"] == 1
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert "could not be read" in warnings[0].getMessage()
+
+    await poll(hass, init_sim_entry)
+    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+
+
+async def test_reused_id_with_other_text_is_a_new_message(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """Scenario 3: the gateway's id counter restarts: new SMS under old ids are announced."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    [first] = inject(simulator, text=lambda _: "before the restart")
+    await poll(hass, init_sim_entry)
+
+    account = simulator.state.accounts["demo"]
+    simulator.state.add_inbound(
+        account, sender=SENDER, content="after the restart", inbound_id=first.id
+    )
+    simulator.state.add_inbound(
+        account,
+        sender="+447911000000",
+        content="before the restart",
+        inbound_id=first.id,
+    )
+    # The same id, sender and text: a true repeat.
+    simulator.state.add_inbound(
+        account, sender=SENDER, content="before the restart", inbound_id=first.id
+    )
+    await poll(hass, init_sim_entry)
+
+    assert [(e.data["id"], e.data["sender"], e.data["text"]) for e in bus] == [
+        (first.id, SENDER, "before the restart"),
+        (first.id, SENDER, "after the restart"),
+        (first.id, "+447911000000", "before the restart"),
+    ]
+    counts = init_sim_entry.runtime_data.coordinator.inbox.counts()
+    assert counts["duplicates"] == 1

@@ -14,7 +14,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
 from custom_components.eims.webhook import MAX_BODY_BYTES
@@ -184,3 +187,58 @@ async def test_unregistered_on_unload(
     await hass.async_block_till_done()
     assert (await client.put(URL, data=body)).status == HTTPStatus.OK
     assert [event.data["status"] for event in events] == ["delivered"]
+
+
+async def handle_over_websocket(
+    hass_ws_client: WebSocketGenerator, body: str, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Deliver a push as Home Assistant Cloud does: `webhook/handle` over the websocket API."""
+    client = await hass_ws_client()
+    await client.send_json_auto_id(
+        {
+            "type": "webhook/handle",
+            "webhook_id": ENTRY_DATA["webhook_id"],
+            "method": "PUT",
+            "body": body,
+            "headers": headers or {"Content-Type": "application/json"},
+        }
+    )
+    reply = await client.receive_json()
+    assert reply["success"], reply
+    return reply["result"]
+
+
+@pytest.mark.parametrize("with_length", [False, True], ids=["no_length", "length"])
+async def test_push_through_cloud(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    with_length: bool,
+) -> None:
+    """Scenario 5: a report relayed by Home Assistant Cloud (a MockRequest) is applied."""
+    ids = await send(hass, init_sim_entry, NUMBER)
+    events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    body = pushed_body(simulator, ids, "1.0").decode()
+    headers = {"Content-Type": "application/json"}
+    if with_length:
+        headers["Content-Length"] = str(len(body))
+    result = await handle_over_websocket(hass_ws_client, body, headers)
+    assert result["status"] == HTTPStatus.OK
+    assert [event.data["status"] for event in events] == ["delivered"]
+    assert "Error processing webhook" not in caplog.text
+
+
+@pytest.mark.parametrize("with_length", [False, True], ids=["no_length", "length"])
+async def test_push_through_cloud_size_limit(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    init_sim_entry: MockConfigEntry,
+    with_length: bool,
+) -> None:
+    """Scenario 5: the size limit holds for relayed bodies too, declared or not."""
+    body = "x" * (MAX_BODY_BYTES + 1)
+    headers = {"Content-Length": str(len(body))} if with_length else {}
+    result = await handle_over_websocket(hass_ws_client, body, headers)
+    assert result["status"] == HTTPStatus.REQUEST_ENTITY_TOO_LARGE

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
@@ -43,11 +43,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     await async_setup_assist(hass, entry)
     # Only now that the event entity listens: SMS stored before are announced first.
     await coordinator.inbox.async_start()
+
+    async def async_stop_inbox(_: Event) -> None:
+        # A getsms page in flight is gone from the gateway: let it reach the disk first.
+        await coordinator.inbox.async_stop()
+
+    entry.async_on_unload(
+        hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, async_stop_inbox)
+    )
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:
-    """Unload an EIMS account."""
+    """Unload an EIMS account, once a getsms page being read is saved."""
+    await entry.runtime_data.coordinator.inbox.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

@@ -6,13 +6,14 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+import hashlib
 from typing import Any, Final, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import EimsClient, InboundSms
+from .api import EimsClient, InboundSms, SmsPage
 from .const import DOMAIN, LOGGER
 from .numbers import mask_number, normalise_number
 
@@ -28,8 +29,11 @@ ATTR_DECODED: Final = "decoded"
 ATTR_RAW: Final = "raw"
 
 STORAGE_VERSION: Final = 1
-# Enough to recognise any id a gateway could plausibly hand out again.
+STORAGE_MINOR_VERSION: Final = 2
+# Enough to recognise any message a gateway could plausibly hand out again.
 SEEN_LIMIT: Final = 5000
+# Unreadable rows kept for the user to look at; the oldest go first.
+UNREADABLE_LIMIT: Final = 100
 
 type SmsListener = Callable[[InboundSms], None]
 
@@ -44,9 +48,16 @@ class _StoredSms(TypedDict):
     decoded: bool
 
 
+class _StoredUnreadable(TypedDict):
+    row: str
+    error: str
+    read_at: str
+
+
 class _StoredInbox(TypedDict):
     pending: list[_StoredSms]
-    seen: list[tuple[int, float]]
+    seen: list[tuple[str, float]]
+    unreadable: list[_StoredUnreadable]
 
 
 @dataclass(slots=True)
@@ -56,6 +67,17 @@ class InboxStats:
     received: int = 0
     duplicates: int = 0
     announced: int = 0
+    unreadable: int = 0
+
+
+class _InboxStore(Store[_StoredInbox]):
+    """The inbox's store; 1.2 remembers messages by id, sender and text, not by id alone."""
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> _StoredInbox:
+        # Ids alone cannot tell a repeat from a new message under a reused id: forget them.
+        return {"pending": old_data["pending"], "seen": [], "unreadable": []}
 
 
 def storage_key(entry_id: str) -> str:
@@ -96,6 +118,14 @@ def _with_international_numbers(page: list[InboundSms]) -> list[InboundSms]:
     ]
 
 
+def fingerprint(sms: InboundSms) -> str:
+    """Return what the inbox remembers of a message: its id and a digest of sender and text."""
+    digest = hashlib.blake2b(
+        f"{sms.sender}\n{sms.raw}".encode(), digest_size=8
+    ).hexdigest()
+    return f"{sms.id}:{digest}"
+
+
 def _to_stored(sms: InboundSms) -> _StoredSms:
     return {
         "id": sms.id,
@@ -127,21 +157,28 @@ class SmsInbox:
 
     Reading is destructive, so every page is saved before the next is read and before any
     of it is announced; what was saved but not announced is announced at the next start.
+    A page being read is never abandoned: unload and stop wait until it is saved.
     """
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Create the inbox; `async_load` runs before use."""
         self._hass = hass
         self._entry_id = entry_id
-        self._store: Store[_StoredInbox] = Store(
-            hass, STORAGE_VERSION, storage_key(entry_id)
+        self._store = _InboxStore(
+            hass,
+            STORAGE_VERSION,
+            storage_key(entry_id),
+            minor_version=STORAGE_MINOR_VERSION,
         )
         self._pending: list[InboundSms] = []
-        # Insertion-ordered: the oldest ids are forgotten first.
-        self._seen: dict[int, float] = {}
+        # Insertion-ordered: the oldest fingerprints are forgotten first.
+        self._seen: dict[str, float] = {}
+        self._unreadable: list[_StoredUnreadable] = []
         self._listeners: list[SmsListener] = []
         self._lock = asyncio.Lock()
+        self._reading: asyncio.Task[bool] | None = None
         self._started = False
+        self._stopping = False
         self._unsaved = False
         self.stats = InboxStats()
 
@@ -149,16 +186,18 @@ class SmsInbox:
         """Return the inbox's counts for diagnostics (never a message or a number)."""
         return {
             "pending": len(self._pending),
-            "remembered_ids": len(self._seen),
+            "remembered": len(self._seen),
+            "unreadable_kept": len(self._unreadable),
             **asdict(self.stats),
         }
 
     async def async_load(self) -> None:
-        """Read the SMS not yet announced and the ids already received."""
+        """Read the SMS not yet announced and the messages already received."""
         if (data := await self._store.async_load()) is None:
             return
         self._pending = [_from_stored(stored) for stored in data["pending"]]
         self._seen = dict(data["seen"])
+        self._unreadable = data["unreadable"]
 
     async def async_start(self) -> None:
         """Announce from now on, first what an earlier run stored but did not announce."""
@@ -167,6 +206,21 @@ class SmsInbox:
             if self._pending:
                 LOGGER.debug("Announcing %d SMS stored earlier", len(self._pending))
             await self._async_announce()
+
+    async def async_stop(self) -> None:
+        """
+        Read no further page; wait until a page being read is saved and announced.
+
+        Bounded by the client's request timeout: the read cannot take longer.
+        """
+        self._stopping = True
+        if (reading := self._reading) is not None:
+            await asyncio.wait([reading])
+            if not reading.cancelled():
+                # Its error was the cancelled poll's to report: retrieved, not raised.
+                reading.exception()
+        async with self._lock:
+            pass
 
     @callback
     def async_add_listener(self, listener: SmsListener) -> CALLBACK_TYPE:
@@ -184,24 +238,42 @@ class SmsInbox:
         async with self._lock:
             # Leftovers of an announcement that failed last cycle go first.
             await self._async_announce()
-            async for fetched in client.iter_sms_pages():
-                # libphonenumber is slow enough to keep 50 numbers out of the event loop.
-                page = await self._hass.async_add_executor_job(
-                    _with_international_numbers, fetched
+            while not self._stopping:
+                # Its own task: cancelling the poll (unload, stop) must not drop a page
+                # the gateway has already forgotten.
+                self._reading = self._hass.async_create_task(
+                    self._async_read_page(client), f"{DOMAIN} getsms", eager_start=True
                 )
-                if self._keep_new(page):
-                    await self._async_save()
-                    await self._async_announce()
+                more = await asyncio.shield(self._reading)
+                self._reading = None
+                await self._async_announce()
+                if not more:
+                    return
+
+    async def _async_read_page(self, client: EimsClient) -> bool:
+        """Read and save one page; return whether the gateway may hold more."""
+        page = await client.get_sms_page()
+        # libphonenumber is slow enough to keep 50 numbers out of the event loop.
+        messages = await self._hass.async_add_executor_job(
+            _with_international_numbers, page.messages
+        )
+        new = self._keep_new(messages)
+        self._keep_unreadable(page)
+        if new or page.unreadable:
+            await self._async_save()
+        # No new message on a full page: a gateway that does not consume what it returns
+        # (or a page of unreadable rows); the next cycle reads on.
+        return page.full and new
 
     def _keep_new(self, page: list[InboundSms]) -> bool:
         """Queue the SMS not received before; return whether there were any."""
         now = dt_util.utcnow().timestamp()
         new = False
         for sms in page:
-            if sms.id in self._seen:
+            if (key := fingerprint(sms)) in self._seen:
                 self.stats.duplicates += 1
                 LOGGER.debug(
-                    "Dropping SMS %s from %s: already received",
+                    "Dropping SMS %s from %s: received before with the same text",
                     sms.id,
                     mask_number(sms.sender),
                 )
@@ -212,13 +284,32 @@ class SmsInbox:
                     sms.id,
                     mask_number(sms.sender),
                 )
-            self._seen[sms.id] = now
+            self._seen[key] = now
             self._pending.append(sms)
             self.stats.received += 1
             new = True
-        for sms_id in list(self._seen)[: max(0, len(self._seen) - SEEN_LIMIT)]:
-            del self._seen[sms_id]
+        for key in list(self._seen)[: max(0, len(self._seen) - SEEN_LIMIT)]:
+            del self._seen[key]
         return new
+
+    def _keep_unreadable(self, page: SmsPage) -> None:
+        """Keep rows that could not be read as the gateway sent them: reading consumed them."""
+        if not page.unreadable:
+            return
+        LOGGER.warning(
+            "%d of %d received SMS could not be read and are kept as sent (%s); "
+            "diagnostics count them",
+            len(page.unreadable),
+            page.rows,
+            "; ".join(sorted({row.error for row in page.unreadable})),
+        )
+        read_at = dt_util.utcnow().isoformat()
+        self._unreadable.extend(
+            {"row": row.row, "error": row.error, "read_at": read_at}
+            for row in page.unreadable
+        )
+        del self._unreadable[:-UNREADABLE_LIMIT]
+        self.stats.unreadable += len(page.unreadable)
 
     async def _async_announce(self) -> None:
         """Announce the pending SMS in order, then save that they were announced."""
@@ -249,12 +340,11 @@ class SmsInbox:
             {
                 "pending": [_to_stored(sms) for sms in self._pending],
                 "seen": list(self._seen.items()),
+                "unreadable": self._unreadable,
             }
         )
 
 
 async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
     """Delete an entry's stored inbox."""
-    await Store[_StoredInbox](
-        hass, STORAGE_VERSION, storage_key(entry_id)
-    ).async_remove()
+    await _InboxStore(hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()

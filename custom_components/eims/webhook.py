@@ -6,7 +6,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Final
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -20,12 +20,24 @@ from .tracker import DeliveryTracker
 MAX_BODY_BYTES: Final = 64 * 1024
 
 
+def _declared_length(request: web.Request) -> int:
+    """Return the Content-Length header's value, 0 when absent or not a number."""
+    length = request.headers.get(hdrs.CONTENT_LENGTH, "")
+    return int(length) if length.isascii() and length.isdigit() else 0
+
+
 async def _async_read_body(request: web.Request) -> bytes | None:
-    """Read the body, or None when it is bigger than MAX_BODY_BYTES."""
-    if (request.content_length or 0) > MAX_BODY_BYTES:
+    """
+    Read the body, or None when it is bigger than MAX_BODY_BYTES.
+
+    Works for aiohttp's requests and for the MockRequest of cloudhooks and the websocket
+    `webhook/handle` command, which has no `content_length` and a new reader per `content`.
+    """
+    if _declared_length(request) > MAX_BODY_BYTES:
         return None
+    stream = request.content
     body = bytearray()
-    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body)):
+    while chunk := await stream.read(MAX_BODY_BYTES + 1 - len(body)):
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             return None

@@ -437,7 +437,7 @@ async def test_get_sms_samples(
     gateway: FakeGateway, client: EimsClient, fixture: str, receiver: str | None
 ) -> None:
     gateway.reply("/getsms", load_fixture(fixture))
-    page = await client.get_sms_page(start_time=1543570302)
+    page = (await client.get_sms_page(start_time=1543570302)).messages
     assert [(sms.id, sms.sender, sms.receiver) for sms in page] == [
         (1, "10010", receiver),
         (2, "1008611", receiver),
@@ -459,40 +459,46 @@ def sms_page(first_id: int, count: int) -> dict[str, Any]:
     }
 
 
-async def test_iter_sms_pages(gateway: FakeGateway, client: EimsClient) -> None:
-    gateway.reply(
-        "/getsms",
-        sms_page(1, 50),
-        sms_page(51, 50),
-        sms_page(101, 3),
-        sms_page(200, 50),
-    )
-    pages = [page async for page in client.iter_sms_pages()]
-    assert [len(page) for page in pages] == [50, 50, 3]
-    assert pages[0][0].text == "你好"
-    assert pages[0][0].decoded
-    assert len(gateway.calls("/getsms")) == 3
+async def test_sms_page(gateway: FakeGateway, client: EimsClient) -> None:
+    gateway.reply("/getsms", sms_page(1, 50), sms_page(51, 3))
+    page = await client.get_sms_page()
+    assert (len(page.messages), page.rows, page.full) == (50, 50, True)
+    assert page.messages[0].text == "你好"
+    assert page.messages[0].decoded
+    page = await client.get_sms_page()
+    assert (len(page.messages), page.full) == (3, False)
     assert "start_time" not in gateway.calls("/getsms")[0].query
 
 
-async def test_iter_sms_pages_empty_and_repeats(
+async def test_sms_page_drops_repeats_only(
     gateway: FakeGateway, client: EimsClient
 ) -> None:
-    gateway.reply("/getsms", {"status": 0, "cnt": 0, "array": []})
-    assert [page async for page in client.iter_sms_pages()] == []
-    gateway.replies["/getsms"] = [sms_page(1, 50), sms_page(1, 50)]
-    pages = [page async for page in client.iter_sms_pages(start_time=5)]
-    # The second full page repeats the first: a gateway not consuming reads must not loop forever.
-    assert [len(page) for page in pages] == [50]
-
-
-async def test_sms_page_drops_repeated_ids(
-    gateway: FakeGateway, client: EimsClient
-) -> None:
+    """A repeat is the same id, sender and content; a reused id with new text is kept."""
     reply = sms_page(1, 2)
-    reply["array"] = [*reply["array"], reply["array"][0]]
+    first = reply["array"][0]
+    reply["array"] = [*reply["array"], first, [1, "10010", "0", 0, "b3RoZXI="]]
     gateway.reply("/getsms", reply)
-    assert [sms.id for sms in await client.get_sms_page()] == [1, 2]
+    page = await client.get_sms_page()
+    assert [(sms.id, sms.text) for sms in page.messages] == [
+        (1, "你好"),
+        (2, "你好"),
+        (1, "other"),
+    ]
+    assert page.rows == 4
+
+
+async def test_sms_page_keeps_unreadable_rows(
+    gateway: FakeGateway, client: EimsClient
+) -> None:
+    """A malformed row costs only itself: it comes back as sent, the others are read."""
+    reply = sms_page(1, 2)
+    reply["array"].insert(1, ["x", None, 0, None])
+    gateway.reply("/getsms", reply)
+    page = await client.get_sms_page()
+    assert [sms.id for sms in page.messages] == [1, 2]
+    [row] = page.unreadable
+    assert json.loads(row.row) == ["x", None, 0, None]
+    assert row.error
 
 
 @pytest.mark.parametrize(

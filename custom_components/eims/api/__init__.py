@@ -37,7 +37,9 @@ from .models import (
     SendResult,
     SendStatus,
     SentMessage,
+    SmsPage,
     SmsType,
+    UnreadableSms,
 )
 from .push import parse_pushed_reports
 from .times import format_gateway_time, parse_gateway_time
@@ -79,7 +81,9 @@ __all__ = [
     "SentMessage",
     "SeqSource",
     "SmsJob",
+    "SmsPage",
     "SmsType",
+    "UnreadableSms",
     "format_gateway_time",
     "parse_gateway_time",
     "parse_pushed_reports",

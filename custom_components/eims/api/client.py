@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, tzinfo
 from functools import partial
 import json
@@ -28,12 +28,12 @@ from .jobs import SmsJob
 from .models import (
     Balance,
     ClientStats,
-    InboundSms,
     ReportCounters,
     ReportResult,
     ReportRow,
     SendRequest,
     SendResult,
+    SmsPage,
 )
 from .parsers import (
     Reply,
@@ -49,7 +49,6 @@ from .parsers import (
 _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_PORT: Final = 20003
-SMS_PAGE_SIZE: Final = 50
 _JSON_HEADERS: Final = {"Content-Type": "application/json;charset=utf-8"}
 
 
@@ -255,8 +254,12 @@ class EimsClient:
             counters = add_counters(counters, batch_counters)
         return ReportResult(rows=rows, counters=counters, requests=len(batches))
 
-    async def _fetch_sms(self, start_time: int | None) -> list[InboundSms]:
-        """Fetch one getsms page as returned, repeats included."""
+    async def get_sms_page(self, start_time: int | None = None) -> SmsPage:
+        """
+        Fetch one page (up to 50) of received SMS; the gateway forgets what it returns.
+
+        No row is lost to a malformed neighbour: see `parse_sms_reply`.
+        """
         fields = {} if start_time is None else {"start_time": start_time}
         return await self._call(
             "GET",
@@ -265,40 +268,8 @@ class EimsClient:
             lambda data: parse_sms_reply(data, self._time_zone),
         )
 
-    async def get_sms_page(self, start_time: int | None = None) -> list[InboundSms]:
-        """Fetch one page (up to 50) of received SMS; the gateway forgets what it returns."""
-        return _drop_repeats(await self._fetch_sms(start_time), set())
-
-    async def iter_sms_pages(
-        self, start_time: int | None = None
-    ) -> AsyncIterator[list[InboundSms]]:
-        """
-        Yield received SMS page by page, so each can be stored before the next read.
-
-        Stops after a short page, or a full page holding nothing new (a gateway
-        that does not consume what it returns).
-        """
-        seen: set[int] = set()
-        while True:
-            rows = await self._fetch_sms(start_time)
-            page = _drop_repeats(rows, seen)
-            if page:
-                yield page
-            if len(rows) < SMS_PAGE_SIZE or not page:
-                return
-
     async def create_job(self, job: SmsJob) -> int:
         """Validate and create an SMS job; return its job id."""
         return await self._call(
             "POST", "/smsjob", job.to_body(), parse_job_reply, allow_empty_status=True
         )
-
-
-def _drop_repeats(rows: list[InboundSms], seen: set[int]) -> list[InboundSms]:
-    """Drop SMS whose id was seen before (the spec's duplicate rule); record the rest."""
-    page: list[InboundSms] = []
-    for row in rows:
-        if row.id not in seen:
-            seen.add(row.id)
-            page.append(row)
-    return page

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum
+from typing import Final
+
+SMS_PAGE_SIZE: Final = 50
 
 
 class SmsType(IntEnum):
@@ -210,6 +213,37 @@ class InboundSms:
     text: str
     raw: str
     decoded: bool
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        """
+        Return what makes a repeat: the same id, sender and content.
+
+        Ids alone are not enough: a gateway whose counter restarts reuses them.
+        """
+        return (self.id, self.sender, self.raw)
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableSms:
+    """A getsms row that could not be read, kept as the gateway sent it (JSON)."""
+
+    row: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class SmsPage:
+    """One getsms reply: its readable messages (repeats dropped) and the rows that were not."""
+
+    messages: list[InboundSms]
+    unreadable: list[UnreadableSms]
+    rows: int
+
+    @property
+    def full(self) -> bool:
+        """Whether the gateway may hold more: it hands out 50 per call at most."""
+        return self.rows >= SMS_PAGE_SIZE
 
 
 @dataclass(frozen=True, slots=True)

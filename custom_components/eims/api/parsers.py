@@ -29,6 +29,8 @@ from .models import (
     ReportRow,
     SendStatus,
     SentMessage,
+    SmsPage,
+    UnreadableSms,
 )
 from .validation import digits_key
 
@@ -219,9 +221,30 @@ def parse_sms_row(row: object, tz: tzinfo) -> InboundSms:
     )
 
 
-def parse_sms_reply(data: Mapping[str, Any], tz: tzinfo) -> list[InboundSms]:
-    """Parse a `getsms` reply into its rows, repeats included."""
-    return [parse_sms_row(row, tz) for row in as_list(data.get("array", []), "array")]
+def parse_sms_reply(data: Mapping[str, Any], tz: tzinfo) -> SmsPage:
+    """
+    Parse a `getsms` reply row by row; repeats (same id, sender and content) are dropped.
+
+    Reading consumed every row: one that cannot be read is kept as sent, never dropped.
+    """
+    rows = as_list(data.get("array", []), "array")
+    messages: dict[tuple[int, str, str], InboundSms] = {}
+    unreadable: list[UnreadableSms] = []
+    for row in rows:
+        try:
+            sms = parse_sms_row(row, tz)
+        except EimsResponseError as err:
+            unreadable.append(UnreadableSms(row=_as_json(row), error=str(err)))
+        else:
+            messages.setdefault(sms.key, sms)
+    return SmsPage(
+        messages=list(messages.values()), unreadable=unreadable, rows=len(rows)
+    )
+
+
+def _as_json(value: object) -> str:
+    """Return a value of a decoded reply as JSON again."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def parse_job_reply(data: Mapping[str, Any]) -> int:
