@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from decimal import Decimal
+from types import MappingProxyType
 from unittest.mock import AsyncMock, MagicMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -136,6 +139,35 @@ async def init_sim_entry(
 ) -> MockConfigEntry:
     """The simulator's entry, set up."""
     sim_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(sim_entry.entry_id)
+    await hass.async_block_till_done()
+    return sim_entry
+
+
+# The recipient "Family" and a stranger, in the United Kingdom.
+MUM = "+447911123456"
+DAD = "+447911123457"
+STRANGER = "+447400123456"
+FAMILY = ConfigSubentry(
+    subentry_type="recipient",
+    title="Family",
+    unique_id=None,
+    data=MappingProxyType({"numbers": [MUM, DAD], "message_type": "sms"}),
+)
+
+
+@pytest.fixture
+async def family_entry(
+    hass: HomeAssistant, sim_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """
+    The simulator's account with a "Family" recipient, set up in the United Kingdom.
+
+    Time is frozen first: freezing it later would make the first poll due at once.
+    """
+    hass.config.country = "GB"
+    sim_entry.add_to_hass(hass)
+    hass.config_entries.async_add_subentry(sim_entry, FAMILY)
     assert await hass.config_entries.async_setup(sim_entry.entry_id)
     await hass.async_block_till_done()
     return sim_entry

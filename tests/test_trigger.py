@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation
-from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import trigger as trigger_helper
 from homeassistant.setup import async_setup_component
@@ -21,41 +19,17 @@ from pytest_homeassistant_custom_component.common import (
 import voluptuous as vol
 
 from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.recipients import is_one_of, recipient_name
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
-MUM = "+447911123456"
-DAD = "+447911123457"
-STRANGER = "+447400123456"
-FAMILY = ConfigSubentry(
-    subentry_type="recipient",
-    title="Family",
-    unique_id=None,
-    data=MappingProxyType({"numbers": [MUM, DAD], "message_type": "sms"}),
-)
+from .conftest import DAD, MUM, STRANGER
 
 
 @pytest.fixture
 def simulator_options() -> dict[str, object]:
     """The gateway names the receiving number and delivery results; tests step messages."""
     return {"getsms_receiver": True, "step_seconds": 0, "report_fields": 6}
-
-
-@pytest.fixture
-async def family_entry(
-    hass: HomeAssistant, sim_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
-) -> MockConfigEntry:
-    """
-    The simulator's account with a "Family" recipient, set up in the United Kingdom.
-
-    Time is frozen first: freezing it later would make the first poll due at once.
-    """
-    hass.config.country = "GB"
-    sim_entry.add_to_hass(hass)
-    hass.config_entries.async_add_subentry(sim_entry, FAMILY)
-    assert await hass.config_entries.async_setup(sim_entry.entry_id)
-    await hass.async_block_till_done()
-    return sim_entry
 
 
 async def attach(
@@ -165,6 +139,7 @@ async def test_variables(
         "text": "Hello, world",
         "keyword": "hello",
         "arguments": None,
+        "ask_id": None,
         "platform": "eims.sms_received",
     }
 
@@ -354,6 +329,10 @@ async def test_listed_with_descriptions(hass: HomeAssistant) -> None:
         "config_entry_id",
         "to",
     }
+    assert set(descriptions["eims.reply_received"]["fields"]) == {
+        "config_entry_id",
+        "ask_id",
+    }
 
 
 async def test_delivery_failed(
@@ -402,3 +381,10 @@ async def test_delivery_failed(
     assert first["description"] == "SMS to Family not delivered"
     assert isinstance(first["sent_at"], datetime)
     assert isinstance(first["reported_at"], datetime)
+
+
+def test_removed_account_knows_no_recipient() -> None:
+    """An event of an account removed since knows numbers only, not recipient names."""
+    assert recipient_name(None, MUM) is None
+    assert not is_one_of(None, MUM, frozenset({"family"}), country="GB")
+    assert is_one_of(None, MUM, frozenset({MUM}), country="GB")

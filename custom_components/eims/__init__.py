@@ -13,6 +13,7 @@ from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry, EimsCoordinator, EimsRuntimeData
 from .inbox import async_remove_inbox
 from .notify import async_setup_notify_services
+from .questions import QuestionBook, async_remove_questions
 from .services import async_setup_services
 from .tracker import async_remove_store
 from .webhook import async_register_webhook
@@ -36,11 +37,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     await coordinator.tracker.async_load()
     # Written at once on unload, so a reload finds every message still waiting.
     entry.async_on_unload(coordinator.tracker.async_flush)
+    questions = QuestionBook(hass, entry.entry_id, coordinator.inbox)
+    await questions.async_load()
+    entry.async_on_unload(questions.async_flush)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = EimsRuntimeData(client=client, coordinator=coordinator)
+    entry.runtime_data = EimsRuntimeData(
+        client=client, coordinator=coordinator, questions=questions
+    )
     entry.async_on_unload(async_register_webhook(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await async_setup_assist(hass, entry)
+    # Replies are taken from the first SMS announced on.
+    entry.async_on_unload(questions.async_start())
     # Only now that the event entity listens: SMS stored before are announced first.
     await coordinator.inbox.async_start()
 
@@ -63,6 +71,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> boo
 async def async_remove_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> None:
     """Delete the account's stored data."""
     await async_remove_inbox(hass, entry.entry_id)
+    await async_remove_questions(hass, entry.entry_id)
     await async_remove_store(hass, entry.entry_id)
 
 

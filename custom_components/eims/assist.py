@@ -39,6 +39,7 @@ import voluptuous as vol
 from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry
 from .inbox import (
+    ATTR_ASK_ID,
     ATTR_DECODED,
     ATTR_ENTRY_ID,
     ATTR_SENDER,
@@ -289,7 +290,10 @@ class AssistBridge:
 
     @callback
     def _is_ours(self, data: Mapping[str, Any]) -> bool:
-        return bool(data.get(ATTR_ENTRY_ID) == self._entry.entry_id)
+        # A reply to a question asked with eims.ask is for the automation that asked.
+        return (
+            data.get(ATTR_ENTRY_ID) == self._entry.entry_id and ATTR_ASK_ID not in data
+        )
 
     @callback
     def _async_received(self, event: Event[Mapping[str, Any]]) -> None:

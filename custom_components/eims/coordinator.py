@@ -23,6 +23,7 @@ from .const import BALANCE_INTERVAL, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .errors import as_ha_error
 from .inbox import SmsInbox
 from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
+from .questions import QuestionBook
 from .tracker import DeliveryTracker
 
 
@@ -32,6 +33,7 @@ class EimsRuntimeData:
 
     client: EimsClient
     coordinator: EimsCoordinator
+    questions: QuestionBook
 
 
 type EimsConfigEntry = ConfigEntry[EimsRuntimeData]

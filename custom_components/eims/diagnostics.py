@@ -46,5 +46,6 @@ async def async_get_config_entry_diagnostics(
         "requests": asdict(entry.runtime_data.client.stats),
         "inbox": coordinator.inbox.counts(),
         "deliveries": coordinator.tracker.diagnostics(),
+        "questions": {"pending": entry.runtime_data.questions.pending},
         "assist": async_assist_diagnostics(hass, entry),
     }

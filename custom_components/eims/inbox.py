@@ -27,6 +27,8 @@ ATTR_TEXT: Final = "text"
 ATTR_RECEIVED_AT: Final = "received_at"
 ATTR_DECODED: Final = "decoded"
 ATTR_RAW: Final = "raw"
+# Only on an SMS that answered a question asked with `eims.ask`: the question's id.
+ATTR_ASK_ID: Final = "ask_id"
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 2
@@ -36,6 +38,8 @@ SEEN_LIMIT: Final = 5000
 UNREADABLE_LIMIT: Final = 100
 
 type SmsListener = Callable[[InboundSms], None]
+# Takes an SMS that answers a question: returns the question's id, else None.
+type ReplyHandler = Callable[[InboundSms], str | None]
 
 
 class _StoredSms(TypedDict):
@@ -175,6 +179,7 @@ class SmsInbox:
         self._seen: dict[str, float] = {}
         self._unreadable: list[_StoredUnreadable] = []
         self._listeners: list[SmsListener] = []
+        self._reply_handler: ReplyHandler | None = None
         self._lock = asyncio.Lock()
         self._reading: asyncio.Task[bool] | None = None
         self._started = False
@@ -227,6 +232,17 @@ class SmsInbox:
         """Call `listener` with every SMS announced from now on; return the remover."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_set_reply_handler(self, handler: ReplyHandler) -> CALLBACK_TYPE:
+        """Offer every SMS to `handler` before announcing it; return the remover."""
+        self._reply_handler = handler
+
+        @callback
+        def remove() -> None:
+            self._reply_handler = None
+
+        return remove
 
     async def async_fetch(self, client: EimsClient) -> None:
         """
@@ -327,9 +343,10 @@ class SmsInbox:
 
     def _announce(self, sms: InboundSms) -> None:
         LOGGER.debug("Received SMS %s from %s", sms.id, mask_number(sms.sender))
-        self._hass.bus.async_fire(
-            EVENT_SMS_RECEIVED, {ATTR_ENTRY_ID: self._entry_id, **sms_attributes(sms)}
-        )
+        data = {ATTR_ENTRY_ID: self._entry_id, **sms_attributes(sms)}
+        if self._reply_handler is not None and (ask_id := self._reply_handler(sms)):
+            data[ATTR_ASK_ID] = ask_id
+        self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
         for listener in list(self._listeners):
             listener(sms)
         self.stats.announced += 1

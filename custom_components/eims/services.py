@@ -1,4 +1,4 @@
-"""Actions of the EIMS integration: send an SMS now or later, create a gateway job."""
+"""Actions of the EIMS integration: send an SMS now or later, ask a question, create a job."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from .api import (
     SmsJob,
     SmsType,
 )
+from .ask import ASK_SCHEMA, SERVICE_ASK, async_ask
 from .const import DOMAIN
 from .coordinator import EimsConfigEntry
 from .sending import (
@@ -143,6 +144,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_SEND_SMS,
         _async_send_sms,
         schema=SEND_SMS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ASK,
+        async_ask,
+        schema=ASK_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
     hass.services.async_register(

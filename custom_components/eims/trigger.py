@@ -1,4 +1,4 @@
-"""Automation triggers: an SMS received, a delivery failed, a question answered."""
+"""Automation triggers: an SMS received, a delivery failed, a question answered or not."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
 from .inbox import (
+    ATTR_ASK_ID,
     ATTR_DECODED,
     ATTR_ENTRY_ID,
     ATTR_ID,
@@ -33,6 +34,7 @@ from .inbox import (
     EVENT_SMS_RECEIVED,
 )
 from .matching import first_word, match_keyword, sender_key
+from .questions import EVENT_REPLY_RECEIVED
 from .recipients import is_one_of, recipient_name
 from .tracker import EVENT_DELIVERY_REPORT, FAILED_STATUSES
 
@@ -53,6 +55,7 @@ SMS_VARIABLES: Final = frozenset(
         "received_at",
         "keyword",
         "arguments",
+        "ask_id",
         # Every trigger's own variables.
         "id",
         "idx",
@@ -223,6 +226,8 @@ class SmsReceivedTrigger(EimsEventTrigger):
             "received_at": _time(data.get(ATTR_RECEIVED_AT)),
             "keyword": keyword,
             "arguments": arguments,
+            # Set when the SMS answered a question asked with eims.ask.
+            "ask_id": data.get(ATTR_ASK_ID),
             **groups,
         }
 
@@ -276,9 +281,48 @@ class DeliveryFailedTrigger(EimsEventTrigger):
         return f"SMS to {payload['recipient'] or payload['number']} not delivered"
 
 
+class ReplyReceivedTrigger(EimsEventTrigger):
+    """The end of a question asked with `eims.ask`: its reply, or its timeout."""
+
+    event_type = EVENT_REPLY_RECEIVED
+    options_schema = _options_schema(
+        {vol.Optional(ATTR_ASK_ID, default=list): _SENDERS}
+    )
+
+    @override
+    def _payload(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
+        ask_ids: list[str] = self._options[ATTR_ASK_ID]
+        if ask_ids and data[ATTR_ASK_ID] not in ask_ids:
+            return None
+        number: str | None = data["number"]
+        return {
+            "entry_id": data[ATTR_ENTRY_ID],
+            "ask_id": data[ATTR_ASK_ID],
+            "question": data["question"],
+            "choice": data["choice"],
+            "text": data["text"],
+            "number": number,
+            "recipient": None
+            if number is None
+            else recipient_name(
+                self._entry(data),
+                sender_key(number, country=self._hass.config.country),
+            ),
+            "timed_out": data["timed_out"],
+            "asked_at": _time(data["asked_at"]),
+        }
+
+    @override
+    def _description(self, payload: Mapping[str, Any]) -> str:
+        if payload["timed_out"]:
+            return f"no reply to question {payload['ask_id']}"
+        return f"reply to question {payload['ask_id']}"
+
+
 TRIGGERS: Final[dict[str, type[Trigger]]] = {
     "sms_received": SmsReceivedTrigger,
     "delivery_failed": DeliveryFailedTrigger,
+    "reply_received": ReplyReceivedTrigger,
 }
 
 
