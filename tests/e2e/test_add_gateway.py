@@ -26,6 +26,12 @@ USER_STEP_FIELDS = {
     "password",
     "encryption_key",
 }
+DEFAULT_CONFIG_HERE = {
+    *("assist_pipeline", "bluetooth", "cloud", "conversation", "energy", "file"),
+    *("history", "logbook", "media_source", "mobile_app", "my", "recorder", "stream"),
+    *("sun", "usage_prediction", "usb", "webhook"),
+}
+LEFT_OUT = {"dhcp", "go2rtc", "homeassistant_alerts", "ssdp", "zeroconf"}
 # The final dashboard (artifacts/dashboard.png) is test_sms_round_trip's.
 FIRST_BALANCE_PNG = REPO / "artifacts" / "first-balance.png"
 # The Overview dashboard's view that lists devices without an area.
@@ -45,6 +51,9 @@ async def test_home_assistant_is_onboarded_and_finds_the_integration(
     }
     config = await hass_api.rest("GET", "/api/config")
     assert config["state"] == "RUNNING"
+    # default_config, but for what reaches beyond 127.0.0.1 (configuration.yaml says why).
+    assert set(config["components"]) >= DEFAULT_CONFIG_HERE
+    assert not LEFT_OUT & set(config["components"])
     assert config["time_zone"] == "Europe/Amsterdam"
     assert config["internal_url"] == hass_api.hass_url
     manifest = await hass_api.ws_command("manifest/get", integration=DOMAIN)
