@@ -27,6 +27,12 @@ from .onboarding import Tokens, onboard_owner, wait_until_running, wait_until_se
 
 HERE = Path(__file__).parent
 HASS_START_TIMEOUT = 180
+# scripts/test-newest-ha points this at another release's `hass`; by default, this venv's.
+HASS_COMMAND = (
+    [hass]
+    if (hass := os.environ.get("EIMS_E2E_HASS"))
+    else [sys.executable, "-m", "homeassistant"]
+)
 SIMULATOR_ACCOUNT = "demo"
 # Screenshots of every step; a second run (another Home Assistant version) can keep its own.
 ARTIFACTS = Path(os.environ.get("EIMS_E2E_ARTIFACTS", REPO / "artifacts"))
@@ -101,7 +107,7 @@ def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2eStack]:
             prepare_config_dir(config_dir, hass_port)
             hass = start_logged(
                 [
-                    *(sys.executable, "-m", "homeassistant"),
+                    *HASS_COMMAND,
                     *("--config", str(config_dir), "--skip-pip"),
                 ],
                 hass_output,
