@@ -54,7 +54,16 @@ def _endpoint_handler(
         state.tick()
         name = params.get("account")
         name = name if isinstance(name, str) else None
-        record = RequestRecord(state.now(), request.method, endpoint, name, 200, None)
+        seq = params.get("seq")
+        record = RequestRecord(
+            state.now(),
+            request.method,
+            endpoint,
+            name,
+            200,
+            None,
+            seq=None if seq is None else str(seq),
+        )
         state.requests.append(record)
         faults = state.take_faults(name, endpoint)
         if delay := sum(f.seconds for f in faults if f.kind is FaultKind.LATENCY):

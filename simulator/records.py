@@ -17,6 +17,8 @@ class RequestRecord:
     http_status: int
     status: int | None
     fault: str | None = None
+    # Encrypted mode's seq as received (None without one): a repeat is visible here.
+    seq: str | None = None
 
 
 @dataclass(slots=True)

@@ -121,13 +121,26 @@ async def simulator(
 
 
 @pytest.fixture
-def sim_entry(simulator: RunningSimulator) -> MockConfigEntry:
+def sim_entry_data() -> dict[str, object]:
+    """Entry data beyond the simulator's address and password; override in a module."""
+    return {}
+
+
+@pytest.fixture
+def sim_entry(
+    simulator: RunningSimulator, sim_entry_data: dict[str, object]
+) -> MockConfigEntry:
     """An entry for the simulator's demo account (not yet added to hass)."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="demo @ 127.0.0.1",
         unique_id=f"127.0.0.1:{simulator.port}:demo",
-        data={**ENTRY_DATA, CONF_PORT: simulator.port, CONF_PASSWORD: "demo"},
+        data={
+            **ENTRY_DATA,
+            CONF_PORT: simulator.port,
+            CONF_PASSWORD: "demo",
+            **sim_entry_data,
+        },
         version=1,
         minor_version=1,
     )

@@ -14,6 +14,7 @@ from custom_components.eims.api import (
     EimsAuthError,
     EimsBalanceError,
     EimsClient,
+    EimsConnectionError,
     JobType,
     MemorySeqSource,
     SendRequest,
@@ -172,9 +173,10 @@ async def test_encrypted_mode(
         assert (await client.get_balance()).balance == Decimal("100.00")
         await client.get_reports([1])
         assert sim.state.accounts["demo"].seqs == [5, 6]
+        # A seq the gateway has seen is refused, then asked once more above it.
         stale = make_client(session, sim, key="k3y", seq_source=MemorySeqSource(6))
-        with pytest.raises(EimsAuthError):
-            await stale.get_balance()
+        assert (await stale.get_balance()).balance == Decimal("100.00")
+        assert [record.status for record in sim.state.requests[-2:]] == [-1, 0]
 
 
 async def test_insufficient_balance(
@@ -186,3 +188,60 @@ async def test_insufficient_balance(
         with pytest.raises(EimsBalanceError):
             await client.send_sms([SendRequest(numbers=["10010"], content="x")])
         assert sim.state.messages == {}
+
+
+def seqs_received(sim: RunningSimulator) -> list[str]:
+    """Return every seq the gateway received, dropped requests included."""
+    return [record.seq for record in sim.state.requests if record.seq is not None]
+
+
+async def test_dropped_connection_never_resends_a_seq(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """Scenario 9: aiohttp's own retry of a dropped GET never reaches the gateway."""
+    async with run_simulator(key="k3y") as sim:
+        client = make_client(session, sim, key="k3y", seq_source=MemorySeqSource())
+        sim.state.add_fault({"kind": "drop", "count": 1, "endpoint": "getbalance"})
+        # A read that changes nothing is asked again, signed anew.
+        assert (await client.get_balance()).balance == Decimal("100.00")
+        sim.state.add_fault({"kind": "drop", "count": 1, "endpoint": "getsms"})
+        # getsms consumes what it returns: not asked again.
+        with pytest.raises(EimsConnectionError):
+            await client.get_sms_page()
+        seqs = seqs_received(sim)
+        assert len(seqs) == 3
+        assert len(set(seqs)) == 3
+
+
+async def test_refused_after_transport_error_is_rechecked(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """Scenario 9: a -1 right after a dropped connection is asked again before it counts."""
+    async with run_simulator(key="k3y") as sim:
+        client = make_client(session, sim, key="k3y", seq_source=MemorySeqSource())
+        sim.state.add_fault({"kind": "drop", "count": 1, "endpoint": "getsms"})
+        with pytest.raises(EimsConnectionError):
+            await client.get_sms_page()
+        sim.state.add_fault({"kind": "status", "status": -1, "count": 1})
+        assert (await client.get_sms_page()).messages == []
+        assert [record.status for record in sim.state.requests[-2:]] == [-1, 0]
+        assert len(set(seqs_received(sim))) == 3
+
+
+async def test_seq_too_low_recovered_once(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """Scenario 10: the gateway saw higher seqs (a restored store): one retry, above them."""
+    async with run_simulator(key="k3y") as sim:
+        sim.state.accounts["demo"].seqs.append(5000)
+        client = make_client(session, sim, key="k3y", seq_source=MemorySeqSource(6))
+        assert (await client.get_balance()).balance == Decimal("100.00")
+        assert sim.state.accounts["demo"].seqs[-1] > 5000
+        assert len(sim.state.requests) == 2
+        wrong = make_client(
+            session, sim, key="k3y", password="wrong", seq_source=MemorySeqSource()
+        )
+        with pytest.raises(EimsAuthError):
+            await wrong.get_balance()
+        # A wrong password costs one request more, never a loop.
+        assert len(sim.state.requests) == 4

@@ -45,7 +45,7 @@ def split_gateway_url(value: str, port: int, ssl: bool) -> tuple[str, int, bool]
 
 
 def account_key(data: Mapping[str, Any]) -> str:
-    """Identify a gateway account: the config entry's unique id and the seq store's key."""
+    """Identify a gateway account at its address: the config entry's unique id."""
     return f"{data[CONF_HOST]}:{data[CONF_PORT]}:{data[CONF_ACCOUNT]}".lower()
 
 
@@ -54,7 +54,7 @@ async def async_create_client(
     data: Mapping[str, Any],
     options: Mapping[str, Any] | None = None,
 ) -> EimsClient:
-    """Create a client with Home Assistant's shared session and the account's persisted seq."""
+    """Create a client with Home Assistant's shared session and the account's signer."""
     key = data.get(CONF_ENCRYPTION_KEY) or None
     time_zone = dt_util.get_time_zone(
         (options or {}).get(CONF_GATEWAY_TIME_ZONE) or hass.config.time_zone
@@ -68,7 +68,9 @@ async def async_create_client(
         use_https=data.get(CONF_SSL, False),
         verify_ssl=data.get(CONF_VERIFY_SSL, True),
         key=key,
-        seq_source=await async_get_seq_source(hass, account_key(data)) if key else None,
+        seq_source=await async_get_seq_source(hass, data[CONF_ACCOUNT])
+        if key
+        else None,
         request_timeout=REQUEST_TIMEOUT,
         time_zone=time_zone or dt_util.UTC,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+import asyncio
+from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.singleton import singleton
@@ -13,29 +14,54 @@ from .const import DOMAIN
 
 STORAGE_KEY: Final = f"{DOMAIN}.seq"
 STORAGE_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 2
 # Values handed out stay below a reservation already on disk; the next one is written halfway.
 BLOCK: Final = 1000
 
 DATA_SEQ: HassKey[SeqRegistry] = HassKey(f"{DOMAIN}_seq")
 
 
+def seq_key(account: str) -> str:
+    """
+    Return the store's key of an account: its name alone.
+
+    The gateway counts per account, whatever address it is reached at; two gateways with
+    the same account name sharing one counter only see it climb faster, never repeat.
+    """
+    return account.lower()
+
+
 class StoredSeqSource:
-    """A strictly increasing `seq` for one gateway account, persisted in reserved blocks."""
+    """
+    The signer of one gateway account.
+
+    A strictly increasing `seq`, persisted in reserved blocks, and the lock every client
+    of the account (the loaded entry, config flow checks) signs under.
+    """
 
     def __init__(self, registry: SeqRegistry, start: int) -> None:
         """Start after every value handed out before."""
         self._registry = registry
         self._next = start
         self.reserved = start - 1
+        self.lock = asyncio.Lock()
 
     def next_seq(self) -> int:
         """Return the next value; never the same twice, even across restarts."""
         value = self._next
         self._next += 1
+        self._reserve_if_needed()
+        return value
+
+    def skip_to(self, floor: int) -> None:
+        """Continue at `floor` or above: the gateway has seen higher values than ours."""
+        self._next = max(self._next, floor)
+        self._reserve_if_needed()
+
+    def _reserve_if_needed(self) -> None:
         if self.needs_reservation():
             self.reserve()
             self._registry.schedule_save()
-        return value
 
     def reserve(self) -> None:
         """Move the reservation a block ahead of the next value."""
@@ -46,12 +72,27 @@ class StoredSeqSource:
         return self.reserved < self._next + BLOCK // 2
 
 
+class _SeqStore(Store[dict[str, int]]):
+    """The reservations; 1.1 keyed them by host, port and account, 1.2 by account."""
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, int]:
+        migrated: dict[str, int] = {}
+        for key, reserved in old_data.items():
+            account = seq_key(key.rsplit(":", 1)[-1])
+            migrated[account] = max(migrated.get(account, 0), reserved)
+        return migrated
+
+
 class SeqRegistry:
-    """Every account's reservation, in one store shared by config entries and config flows."""
+    """Every account's signer, in one store shared by config entries and config flows."""
 
     def __init__(self, hass: HomeAssistant) -> None:
         """Create the registry; `async_load` runs before use."""
-        self._store: Store[dict[str, int]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
+        self._store = _SeqStore(
+            hass, STORAGE_VERSION, STORAGE_KEY, minor_version=STORAGE_MINOR_VERSION
+        )
         self._sources: dict[str, StoredSeqSource] = {}
         self._stored: dict[str, int] = {}
 
@@ -59,8 +100,9 @@ class SeqRegistry:
         """Read the reservations from disk."""
         self._stored = await self._store.async_load() or {}
 
-    async def async_source(self, key: str) -> StoredSeqSource:
-        """Return the account's source, its reservation written before any value is used."""
+    async def async_source(self, account: str) -> StoredSeqSource:
+        """Return the account's signer, its reservation written before any value is used."""
+        key = seq_key(account)
         if (source := self._sources.get(key)) is None:
             source = self._sources[key] = StoredSeqSource(
                 self, self._stored.get(key, 0) + 1
@@ -85,6 +127,6 @@ async def _async_get_registry(hass: HomeAssistant) -> SeqRegistry:
     return registry
 
 
-async def async_get_seq_source(hass: HomeAssistant, key: str) -> StoredSeqSource:
-    """Return the persisted seq source of a gateway account (host, port and account)."""
-    return await (await _async_get_registry(hass)).async_source(key)
+async def async_get_seq_source(hass: HomeAssistant, account: str) -> StoredSeqSource:
+    """Return the signer of a gateway account, shared by everything in this process."""
+    return await (await _async_get_registry(hass)).async_source(account)

@@ -21,15 +21,11 @@ from custom_components.eims.api.auth import Credentials, md5_token, redact
 from .conftest import ACCOUNT, KEY, PASSWORD, FakeGateway, load_fixture
 
 
-class PersistedSeq:
+class PersistedSeq(MemorySeqSource):
     """A seq source as the integration keeps one: resumes from a stored value."""
 
     def __init__(self, stored: int) -> None:
-        self.stored = stored
-
-    def next_seq(self) -> int:
-        self.stored += 1
-        return self.stored
+        super().__init__(stored + 1)
 
 
 def test_md5_token_as_specified() -> None:
@@ -41,6 +37,10 @@ def test_memory_seq_source() -> None:
     source: SeqSource = MemorySeqSource()
     assert [source.next_seq() for _ in range(3)] == [1, 2, 3]
     assert MemorySeqSource(41).next_seq() == 41
+    source.skip_to(2)
+    assert source.next_seq() == 4
+    source.skip_to(100)
+    assert source.next_seq() == 100
 
 
 def test_plain_credentials_carry_no_seq() -> None:
@@ -120,7 +120,7 @@ async def test_seq_increasing_under_100_concurrent_requests(
     )
     seqs = [int(request.fields["seq"]) for request in gateway.requests]
     assert seqs == list(range(1, 101))
-    assert source.stored == 100
+    assert source.next_seq() == 101
     tokens = {request.fields["password"] for request in gateway.requests}
     assert len(tokens) == 100
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 import hashlib
@@ -20,10 +21,22 @@ _PASSWORD_PARAM = re.compile(r"(password=)[^&\s'\"#]*", re.IGNORECASE)
 
 
 class SeqSource(Protocol):
-    """Source of the encryption `seq`: every value larger than all before, even across restarts."""
+    """
+    The signer of one account: every `seq` larger than all before, even across restarts.
+
+    Every client of the account shares it, and its `lock`: requests are signed and sent one
+    at a time, so the gateway sees the values in order.
+    """
+
+    @property
+    def lock(self) -> asyncio.Lock:
+        """Held while a signed request is in flight."""
 
     def next_seq(self) -> int:
         """Return the next value; synchronous so concurrent coroutines get distinct values."""
+
+    def skip_to(self, floor: int) -> None:
+        """Continue at `floor` or above: the gateway has seen higher values than ours."""
 
 
 class MemorySeqSource:
@@ -32,12 +45,17 @@ class MemorySeqSource:
     def __init__(self, start: int = 1) -> None:
         """Start counting at `start`."""
         self._next = start
+        self.lock = asyncio.Lock()
 
     def next_seq(self) -> int:
         """Return the next value."""
         value = self._next
         self._next += 1
         return value
+
+    def skip_to(self, floor: int) -> None:
+        """Continue at `floor` or above."""
+        self._next = max(self._next, floor)
 
 
 def md5_token(account: str, password: str, seq: int, timestamp: int, key: str) -> str:

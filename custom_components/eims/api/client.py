@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
+import contextlib
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, tzinfo
 from functools import partial
 import json
@@ -12,11 +14,18 @@ import time
 from typing import Any, Final
 
 import aiohttp
+from aiohttp import (
+    ClientHandlerType,
+    ClientMiddlewareType,
+    ClientRequest,
+    ClientResponse,
+)
 from yarl import URL
 
 from .auth import Credentials, MemorySeqSource, SeqSource, redact
 from .batching import SendBatch, plan_report_batches, plan_send_batches
 from .exceptions import (
+    EimsAuthError,
     EimsCannotConnectError,
     EimsConnectionError,
     EimsError,
@@ -50,6 +59,26 @@ _LOGGER = logging.getLogger(__name__)
 
 DEFAULT_PORT: Final = 20003
 _JSON_HEADERS: Final = {"Content-Type": "application/json;charset=utf-8"}
+
+
+class _RetransmissionRefused(aiohttp.ClientError):
+    """aiohttp was about to transmit a request again after its connection dropped."""
+
+
+def _transmit_once() -> ClientMiddlewareType:
+    """Return a middleware that lets its request out once: aiohttp's retries are refused."""
+    sent = False
+
+    async def middleware(
+        request: ClientRequest, handler: ClientHandlerType
+    ) -> ClientResponse:
+        nonlocal sent
+        if sent:
+            raise _RetransmissionRefused
+        sent = True
+        return await handler(request)
+
+    return middleware
 
 
 def _send_item(item: SendRequest) -> dict[str, str | int]:
@@ -105,8 +134,6 @@ class EimsClient:
         self._credentials = Credentials(
             account, password, key or None, seq_source or MemorySeqSource()
         )
-        # One request at a time when signing, so the gateway sees seq values in order.
-        self._signing_lock = asyncio.Lock() if self._credentials.encrypted else None
         self._ssl = verify_ssl
         self._timeout = request_timeout
         self._time_zone = time_zone
@@ -128,13 +155,16 @@ class EimsClient:
         return self._time_zone
 
     async def _transfer(
-        self, method: str, path: str, fields: Mapping[str, Any]
+        self, method: str, path: str, fields: Mapping[str, Any], *, repeatable: bool
     ) -> bytes:
         """
         Send one request and return the body of a 2xx reply.
 
-        Only a failed TCP connect (nothing written) is retried, once. aiohttp's error
-        texts may hold the URL, so they are redacted and never chained.
+        No request is ever transmitted twice (aiohttp would repeat a GET whose connection
+        dropped, same seq and all). Only a failed TCP connect (nothing written) is retried,
+        and, when `repeatable` (a read that changes nothing), a connection that dropped
+        before the reply; each retry is signed anew. aiohttp's error texts may hold the
+        URL, so they are redacted and never chained.
         """
         url = self._base.with_path(path)
         may_retry = True
@@ -153,19 +183,32 @@ class EimsClient:
             failure: EimsError
             try:
                 async with asyncio.timeout(self._timeout):
+                    # Replaces the session's middlewares for this request: redirects are
+                    # never followed, which is all Home Assistant's guard there.
                     async with self._session.request(
-                        method, url, ssl=self._ssl, allow_redirects=False, **options
+                        method,
+                        url,
+                        ssl=self._ssl,
+                        allow_redirects=False,
+                        middlewares=(_transmit_once(),),
+                        **options,
                     ) as response:
                         reply = await response.read()
-            except aiohttp.ClientConnectorError as err:
+            except (aiohttp.ClientConnectorError, _RetransmissionRefused) as err:
                 message = redact(f"{type(err).__name__}: {err}", secrets)
-                if may_retry:
+                connected = isinstance(err, _RetransmissionRefused)
+                if may_retry and (repeatable or not connected):
                     _LOGGER.debug("%s %s: %s; retrying once", method, path, message)
                     may_retry = False
                     continue
-                failure = EimsCannotConnectError(
-                    f"Cannot connect for {path}: {message}"
-                )
+                if connected:
+                    failure = EimsConnectionError(
+                        f"Connection for {path} dropped before the reply"
+                    )
+                else:
+                    failure = EimsCannotConnectError(
+                        f"Cannot connect for {path}: {message}"
+                    )
             except TimeoutError:
                 failure = EimsTimeoutError(
                     f"No reply for {path} within {self._timeout} s"
@@ -181,6 +224,34 @@ class EimsClient:
             # Raised outside the except clauses so no aiohttp error rides along as context.
             raise failure
 
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        fields: Mapping[str, Any],
+        *,
+        repeatable: bool,
+        allow_empty_status: bool,
+    ) -> Reply:
+        """
+        Make one request and decode its reply; in encrypted mode, never refuse a right password.
+
+        The gateway answers -1 to a seq it has seen (an earlier request it took after its
+        connection dropped, a restored backup of the seq store, another client): the request
+        is signed once more above any counter before the refusal counts. Nothing was done
+        for a -1, so asking again never sends anything twice.
+        """
+        body = await self._transfer(method, path, fields, repeatable=repeatable)
+        try:
+            return decode_reply(body, allow_empty_status=allow_empty_status)
+        except EimsAuthError:
+            if not self._credentials.encrypted:
+                raise
+        _LOGGER.debug("%s %s: refused; asking once more with a fresh seq", method, path)
+        self._credentials.seq_source.skip_to(int(time.time()))
+        body = await self._transfer(method, path, fields, repeatable=repeatable)
+        return decode_reply(body, allow_empty_status=allow_empty_status)
+
     async def _call[T](
         self,
         method: str,
@@ -188,25 +259,37 @@ class EimsClient:
         fields: Mapping[str, Any],
         parse: Callable[[Reply], T],
         *,
+        repeatable: bool = False,
         allow_empty_status: bool = False,
     ) -> T:
         """Make one API call and parse its reply, counting failures in `stats`."""
         try:
-            if self._signing_lock is None:
-                body = await self._transfer(method, path, fields)
-            else:
-                async with self._signing_lock:
-                    body = await self._transfer(method, path, fields)
-            return parse(decode_reply(body, allow_empty_status=allow_empty_status))
+            async with self._turn():
+                reply = await self._exchange(
+                    method,
+                    path,
+                    fields,
+                    repeatable=repeatable,
+                    allow_empty_status=allow_empty_status,
+                )
+            return parse(reply)
         except EimsError as err:
             self.stats.errors += 1
             self.stats.last_error = f"{type(err).__name__}: {err}"
             _LOGGER.debug("%s %s failed: %s", method, path, self.stats.last_error)
             raise
 
+    def _turn(self) -> AbstractAsyncContextManager[object]:
+        """Wait for the account's turn when signing: one signed request in flight at a time."""
+        if self._credentials.encrypted:
+            return self._credentials.seq_source.lock
+        return contextlib.nullcontext()
+
     async def get_balance(self) -> Balance:
         """Return the account's balance and gift balance."""
-        return await self._call("GET", "/getbalance", {}, parse_balance)
+        return await self._call(
+            "GET", "/getbalance", {}, parse_balance, repeatable=True
+        )
 
     async def send_sms(self, requests: Sequence[SendRequest]) -> SendResult:
         """
@@ -249,6 +332,7 @@ class EimsClient:
                 "/getreport",
                 {"ids": ",".join(map(str, batch))},
                 lambda data: parse_report_reply(data, self._time_zone),
+                repeatable=True,
             )
             rows.extend(batch_rows)
             counters = add_counters(counters, batch_counters)
