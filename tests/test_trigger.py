@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+import json
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -18,6 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 import voluptuous as vol
 
+from custom_components import eims
 from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
 from custom_components.eims.recipients import is_one_of, recipient_name
 from simulator.accounts import Outcome
@@ -388,3 +392,23 @@ def test_removed_account_knows_no_recipient() -> None:
     assert recipient_name(None, MUM) is None
     assert not is_one_of(None, MUM, frozenset({"family"}), country="GB")
     assert is_one_of(None, MUM, frozenset({MUM}), country="GB")
+
+
+def _texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts(value, f"{path}.{key}")
+    else:
+        yield path, node
+
+
+@pytest.mark.parametrize("section", ["triggers", "services"])
+def test_texts_render_in_the_frontend(section: str) -> None:
+    """The editor renders these as ICU messages: "<" opens a tag and "{" a placeholder."""
+    strings = json.loads((Path(eims.__file__).parent / "strings.json").read_text())
+    broken = [
+        path
+        for path, text in _texts(strings[section], section)
+        if set(text) & set("<>{}")
+    ]
+    assert broken == []

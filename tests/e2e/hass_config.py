@@ -33,6 +33,8 @@ from .local_processes import LOOPBACK
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED_YAML = REPO / "config" / "configuration.yaml"
+# The automation editor saves to automations.yaml, which a new install's configuration includes.
+UI_AUTOMATIONS = "automations.yaml"
 
 
 def prepare_config_dir(config_dir: Path, port: int) -> None:
@@ -41,6 +43,9 @@ def prepare_config_dir(config_dir: Path, port: int) -> None:
     configuration = config_dir / "configuration.yaml"
     if not configuration.exists():
         _write_yaml_for_port(configuration, port)
+    automations = config_dir / UI_AUTOMATIONS
+    if not automations.exists():
+        automations.write_text("[]\n")
     integrations = config_dir / "custom_components"
     if not integrations.exists():
         integrations.symlink_to(
@@ -81,7 +86,8 @@ def _write_yaml_for_port(path: Path, port: int) -> None:
     """Write the committed configuration.yaml with internal_url pointing at `port`."""
     config = load_yaml_dict(COMMITTED_YAML)
     config["homeassistant"]["internal_url"] = f"http://{LOOPBACK}:{port}"
-    path.write_text(dump(config))
+    # Added as text: `dump` cannot write an !include.
+    path.write_text(f"{dump(config)}automation: !include {UI_AUTOMATIONS}\n")
 
 
 def _write_store(

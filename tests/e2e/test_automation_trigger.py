@@ -1,0 +1,135 @@
+"""The automation editor offers the integration's triggers with their fields; one saved there runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import aiohttp
+
+from .browser import Browser, css, role, text
+from .conftest import ARTIFACTS, E2eStack
+from .gateway_entry import add_entry, entity_ids, remove_entries
+from .hass_api import HassApi
+
+TRIGGERS = {
+    "eims.sms_received": (
+        "SMS received",
+        {"config_entry_id", "from", "keyword", "pattern"},
+    ),
+    "eims.delivery_failed": ("SMS delivery failed", {"config_entry_id", "to"}),
+    "eims.reply_received": (
+        "Reply to a question received",
+        {"config_entry_id", "ask_id"},
+    ),
+}
+PICKER = css("ha-dialog, ha-wa-dialog, ha-adaptive-dialog")
+TEXT_INPUT = css("input:not([type=checkbox])")
+NAME = "Garage by SMS"
+MUM = "+447911123456"
+
+
+async def trigger_descriptions(e2e_stack: E2eStack) -> dict[str, Any]:
+    """Return what the automation editor asks the websocket for: every trigger's fields."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{e2e_stack.hass_url}/api/websocket") as websocket,
+    ):
+        await websocket.receive_json()
+        await websocket.send_json(
+            {"type": "auth", "access_token": e2e_stack.tokens.access_token}
+        )
+        assert (await websocket.receive_json())["type"] == "auth_ok"
+        await websocket.send_json({"id": 1, "type": "trigger_platforms/subscribe"})
+        async with asyncio.timeout(30):
+            assert (await websocket.receive_json())["success"]
+            event: dict[str, Any] = (await websocket.receive_json())["event"]
+    return event
+
+
+async def fill_list_field(browser: Browser, label: str, value: str) -> None:
+    """Turn an optional list field on, add an item and type `value` into it."""
+    row = css("ha-settings-row", has_text=label)
+    await browser.click(row, css("ha-checkbox"))
+    await browser.click(row, role("button", "Add"))
+    await browser.fill(value, row, TEXT_INPUT)
+
+
+async def saved_automation_id(browser: Browser) -> str:
+    """Return the id the editor's address shows once the new automation is saved."""
+    async with asyncio.timeout(30):
+        while (url := (await browser.status()).final_url).endswith("/new"):
+            await asyncio.sleep(0.2)
+    return url.rsplit("/", 1)[-1]
+
+
+async def wait_for_traces(
+    hass_api: HassApi, automation_id: str, count: int
+) -> list[dict[str, Any]]:
+    """Return the automation's run traces once there are `count` of them."""
+    async with asyncio.timeout(30):
+        while True:
+            traces: list[dict[str, Any]] = await hass_api.ws_command(
+                "trace/list", domain="automation", item_id=automation_id
+            )
+            if len(traces) >= count:
+                return traces
+            await asyncio.sleep(0.2)
+
+
+async def test_editor_creates_sms_trigger(
+    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+) -> None:
+    """Pick "SMS received", set From and Keywords, save: it runs for that sender's keyword only."""
+    await remove_entries(hass_api)
+    entry_id = await add_entry(hass_api, e2e_stack)
+    descriptions = await trigger_descriptions(e2e_stack)
+    (ARTIFACTS / "trigger-descriptions.json").write_text(
+        json.dumps({key: descriptions[key] for key in TRIGGERS}, indent=2)
+    )
+    for key, (_, fields) in TRIGGERS.items():
+        assert set(descriptions[key]["fields"]) == fields, key
+
+    await browser.goto(f"{hass_api.hass_url}/config/automation/edit/new")
+    await browser.click(role("button", "Add trigger"))
+    await browser.fill("SMS", PICKER, TEXT_INPUT)
+    for name, _ in TRIGGERS.values():
+        await browser.wait(PICKER, text(name, exact=True))
+    await browser.screenshot(ARTIFACTS / "automation-trigger-picker.png")
+    await browser.click(PICKER, text("SMS received", exact=True))
+    await fill_list_field(browser, "From", "+44 7911 123456")
+    await fill_list_field(browser, "Keywords", "garage close")
+    await browser.wait(text("a group named room gives trigger.room"))
+    await browser.screenshot(ARTIFACTS / "automation-sms-trigger.png")
+    await browser.click(role("button", "Save"))
+    await browser.fill(
+        NAME, css("ha-dialog, ha-wa-dialog", has_text="Name"), TEXT_INPUT
+    )
+    await browser.click(
+        css("ha-dialog, ha-wa-dialog", has_text="Name"), role("button", "Save")
+    )
+    automation_id = await saved_automation_id(browser)
+    config = await hass_api.rest(
+        "GET", f"/api/config/automation/config/{automation_id}"
+    )
+    assert config["triggers"] == [
+        {
+            "trigger": "eims.sms_received",
+            "options": {"from": ["+44 7911 123456"], "keyword": ["garage close"]},
+        }
+    ]
+
+    account = e2e_stack.simulator_account
+    for sender, content in (("+447400123456", "garage close"), (MUM, "Garage, CLOSE!")):
+        await hass_api.simulator_control(
+            f"/accounts/{account}/inbound", {"from": sender, "content": content}
+        )
+    sensor = (await entity_ids(hass_api, entry_id))["sms_sent"]
+    await hass_api.call_service("homeassistant", "update_entity", {"entity_id": sensor})
+    traces = await wait_for_traces(hass_api, automation_id, 1)
+    # Both SMS came in one poll: a second run would have been traced by now.
+    await asyncio.sleep(1)
+    traces = await wait_for_traces(hass_api, automation_id, 1)
+    assert [trace["trigger"] for trace in traces] == [f"SMS from {MUM}"]
+    await hass_api.rest("DELETE", f"/api/config/automation/config/{automation_id}")
