@@ -296,7 +296,11 @@ async def async_send(
     coordinator = entry.runtime_data.coordinator
     numbers = len(prepared.request.numbers)
     try:
-        result = await entry.runtime_data.client.send_sms([prepared.request])
+        # Each request's messages are followed as soon as it is accepted: 10,000 per loop step.
+        result = await entry.runtime_data.client.send_sms(
+            [prepared.request],
+            partial(coordinator.tracker.async_track, origin=origin),
+        )
     except EimsError as err:
         accepted = err.partial
         if accepted is not None:
