@@ -14,7 +14,8 @@ from . import scenarios
 from .gateway import SimulatorThread
 from .home import running_home
 from .scenarios import Bench, MemoryResult, Result
-from .table import FOOTNOTES, longest_steps, render_table, verdicts
+from .startup import StartupResult, startup
+from .table import FOOTNOTES, longest_steps, render_table, startup_lines, verdicts
 
 SIZES = (1, 100, 10_000, 100_000)
 POLLS = (0, 200, 10_000, 100_000)
@@ -37,7 +38,7 @@ def _write(text: str = "") -> None:
     sys.stdout.flush()
 
 
-async def _run(quick: bool) -> tuple[list[Result], MemoryResult]:
+async def _run(quick: bool) -> tuple[list[Result], MemoryResult, StartupResult]:
     limit = QUICK_LIMIT if quick else max(SIZES)
     results: list[Result] = []
     # Balance for every send; reports with delivery fields, messages moved by hand only.
@@ -60,9 +61,10 @@ async def _run(quick: bool) -> tuple[list[Result], MemoryResult]:
             results.append(await scenarios.idle_day(bench))
             _write(f"... {results[-1].name}: {results[-1].wall:.1f} s")
             memory = await scenarios.tracker_memory(bench, limit)
+            started = await startup(home.hass, sim.port)
     finally:
         gateway.stop()
-    return results, memory
+    return results, memory, started
 
 
 def main() -> int:
@@ -80,9 +82,11 @@ def main() -> int:
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
     start = time.perf_counter()
-    results, memory = asyncio.run(_run(args.quick))
+    results, memory, started = asyncio.run(_run(args.quick))
     _write()
     _write(render_table(results))
+    _write()
+    _write(startup_lines(started))
     _write()
     _write(FOOTNOTES)
     _write()

@@ -79,10 +79,8 @@ async def running_home() -> AsyncIterator[Home]:
                 await hass.async_stop(force=True)
 
 
-async def async_add_entry(
-    hass: HomeAssistant, port: int, **options: Any
-) -> EimsConfigEntry:
-    """Set up an entry for the simulator's demo account; its coordinator only refreshes on demand."""
+def add_demo_entry(hass: HomeAssistant, port: int, **options: Any) -> EimsConfigEntry:
+    """Add (not set up) an entry for the simulator's demo account."""
     mock_entry = MockConfigEntry(
         domain=DOMAIN,
         title="demo @ 127.0.0.1",
@@ -100,6 +98,14 @@ async def async_add_entry(
     )
     mock_entry.add_to_hass(hass)
     entry: EimsConfigEntry = mock_entry
+    return entry
+
+
+async def async_add_entry(
+    hass: HomeAssistant, port: int, **options: Any
+) -> EimsConfigEntry:
+    """Set up an entry for the simulator's demo account; its coordinator only refreshes on demand."""
+    entry = add_demo_entry(hass, port, **options)
     if not await hass.config_entries.async_setup(entry.entry_id):
         raise RuntimeError(f"the EIMS entry did not set up: {entry.state}")
     await hass.async_block_till_done()

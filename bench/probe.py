@@ -71,6 +71,8 @@ class LoopReport:
     steps: int = 0
     gc_total: float = 0.0
     longest: list[Step] = field(default_factory=list)
+    # The step that used the most CPU on the loop thread (GC pauses included).
+    busiest: Step = field(default_factory=lambda: Step(0.0, 0.0, 0.0, ""))
 
     @property
     def max_step(self) -> Step:
@@ -120,15 +122,16 @@ class LoopProbe:
             # The step that left the measurement ran on past it: it does not count.
             if self._active:
                 report.steps += 1
-                if len(report.longest) < KEPT_STEPS or wall > report.longest[-1].wall:
-                    report.keep(
-                        Step(
-                            wall,
-                            time.thread_time() - cpu,
-                            self._step_gc,
-                            _describe(handle, before),
-                        )
-                    )
+                cpu = time.thread_time() - cpu
+                longest = (
+                    len(report.longest) < KEPT_STEPS or wall > report.longest[-1].wall
+                )
+                if longest or cpu > report.busiest.cpu:
+                    step = Step(wall, cpu, self._step_gc, _describe(handle, before))
+                    if longest:
+                        report.keep(step)
+                    if cpu > report.busiest.cpu:
+                        report.busiest = step
 
     def _on_gc(self, phase: str, info: dict[str, int]) -> None:
         if threading.get_ident() != self._thread:

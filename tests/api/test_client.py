@@ -271,6 +271,24 @@ async def test_partial_result_on_failing_later_batch(
     assert len(err.value.partial.messages) == 10000
 
 
+async def test_each_accepted_request_is_handed_over_before_the_next(
+    gateway: FakeGateway, client: EimsClient
+) -> None:
+    async def refuse(request: web.Request) -> web.Response:
+        return web.json_response({"status": -10})
+
+    gateway.reply("/sendsms", echo_accept, refuse)
+    numbers = [str(10**9 + index) for index in range(10001)]
+    handed: list[list[str]] = []
+    with pytest.raises(EimsError):
+        await client.send_sms(
+            [SendRequest(numbers, "hi")],
+            lambda messages: handed.append([message.number for message in messages]),
+        )
+    # The first request's messages arrived before the second request failed.
+    assert handed == [numbers[:10000]]
+
+
 async def test_first_batch_failing_has_no_partial(
     gateway: FakeGateway, client: EimsClient
 ) -> None:
