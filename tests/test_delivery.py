@@ -224,10 +224,19 @@ async def test_logbook(
     assert describe(Event(EVENT_DELIVERY_REPORT, data)) == {
         "name": init_sim_entry.title,
         "message": f"SMS 7 to {NUMBER}: failed (black number)",
+        "icon": "mdi:message-alert",
     }
     data |= {"entry_id": "gone", "status": "delivery_timeout", "reason": None}
-    assert describe(Event(EVENT_DELIVERY_REPORT, data))["message"] == (
-        f"SMS 7 to {NUMBER}: delivery timeout"
+    assert describe(Event(EVENT_DELIVERY_REPORT, data)) == {
+        "name": "EIMS",
+        "message": f"SMS 7 to {NUMBER}: delivery timeout",
+        "icon": "mdi:message-alert",
+    }
+    data |= {"status": "delivered"}
+    assert describe(Event(EVENT_DELIVERY_REPORT, data))["icon"] == "mdi:message-check"
+    data |= {"status": "sent"}
+    assert describe(Event(EVENT_DELIVERY_REPORT, data))["icon"] == (
+        "mdi:message-arrow-right"
     )
 
 

@@ -165,6 +165,7 @@ async def test_logbook_entry(
     assert describe({**data, "text": "Hello\nthere"}) == {
         "name": "demo @ 127.0.0.1",
         "message": f"received SMS from {SENDER}: Hello there",
+        "icon": "mdi:message-arrow-left",
     }
     long = "x" * 49 + " yz" + "w" * 40
     assert describe({**data, "text": long})["message"].endswith(": " + "x" * 49 + "…")

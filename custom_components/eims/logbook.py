@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Final
 
 from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ICON,
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
@@ -22,6 +23,13 @@ from .inbox import (
 )
 from .tracker import EVENT_DELIVERY_REPORT
 
+ICON_RECEIVED: Final = "mdi:message-arrow-left"
+ICON_DELIVERED: Final = "mdi:message-check"
+ICON_NOT_DELIVERED: Final = "mdi:message-alert"
+ICON_ON_ITS_WAY: Final = "mdi:message-arrow-right"
+# Statuses that end a message's journey without it arriving.
+NOT_DELIVERED: Final = frozenset({"failed", "delivery_timeout", "not_found", "expired"})
+
 # Enough to recognise a message without filling the logbook with it.
 EXCERPT_LENGTH: Final = 50
 
@@ -34,6 +42,15 @@ def excerpt(text: str) -> str:
     if len(line) <= EXCERPT_LENGTH:
         return line
     return line[:EXCERPT_LENGTH].rstrip() + "…"
+
+
+def delivery_icon(status: str) -> str:
+    """Return the logbook icon of a delivery report's status."""
+    if status == "delivered":
+        return ICON_DELIVERED
+    if status in NOT_DELIVERED:
+        return ICON_NOT_DELIVERED
+    return ICON_ON_ITS_WAY
 
 
 @callback
@@ -54,6 +71,7 @@ def async_describe_events(
         return {
             LOGBOOK_ENTRY_NAME: entry.title if entry else DEFAULT_NAME,
             LOGBOOK_ENTRY_MESSAGE: f"received SMS from {data[ATTR_SENDER]}: {text}",
+            LOGBOOK_ENTRY_ICON: ICON_RECEIVED,
         }
 
     async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, async_describe_sms_received)
@@ -67,6 +85,7 @@ def async_describe_events(
         return {
             LOGBOOK_ENTRY_NAME: entry.title if entry else DEFAULT_NAME,
             LOGBOOK_ENTRY_MESSAGE: f"SMS {data['message_id']} to {data['number']}: {status}{reason}",
+            LOGBOOK_ENTRY_ICON: delivery_icon(data["status"]),
         }
 
     async_describe_event(DOMAIN, EVENT_DELIVERY_REPORT, async_describe_delivery_report)

@@ -3,12 +3,12 @@
 //   {tokens, chromium, localStorage{}, timeoutMs}.
 // Then one JSON command a line; each gets one JSON answer line: {ok, result} or {ok: false, error}.
 //   goto {url}                      open a page, wait for the network to settle
-//   click/fill/check/uncheck/press/scroll/wait/count/text/value {target, ...}
+//   click/fill/type/check/uncheck/press/scroll/wait/count/text/value {target, ...}
 //   evaluate {target, expression, arg}  run a function on the element (reads a form's data)
 //   screenshot {path, fullPage}     also on demand after a failure
 //   status                          {url, title, blocked[], consoleErrors[]}
 // A target is a list of steps, each narrowing the last: {role, name} | {label} | {text} |
-// {css} | {placeholder}, with optional exact, hasText, nth. Playwright's locators pierce the
+// {css} | {placeholder}, with optional exact, hasText, startsWith (its text's start), nth. Playwright's locators pierce the
 // frontend's open shadow roots. Every request not to 127.0.0.1 is refused (and listed in blocked).
 import { createInterface } from "node:readline";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -82,6 +82,10 @@ function locate(page, target) {
     else if (step.placeholder) locator = locator.getByPlaceholder(step.placeholder, { exact });
     else locator = locator.locator(step.css);
     if (step.hasText) locator = locator.filter({ hasText: step.hasText });
+    if (step.startsWith) {
+      const escaped = step.startsWith.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      locator = locator.filter({ hasText: new RegExp(`^\\s*${escaped}`) });
+    }
     if (step.nth !== undefined) locator = locator.nth(step.nth);
   }
   return locator;
@@ -106,6 +110,9 @@ async function run(page, command) {
       return null;
     case "uncheck":
       await one.uncheck();
+      return null;
+    case "type":
+      await one.pressSequentially(command.value);
       return null;
     case "press":
       await (one ?? page.keyboard).press(command.key);

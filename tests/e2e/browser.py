@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+import itertools
 import json
 import os
 from pathlib import Path
@@ -18,6 +19,9 @@ from typing import Any
 
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("EIMS_CHROMIUM", "/usr/bin/chromium")
+
+# Failure pictures of a whole run, numbered in the order they were taken.
+_FAILURES = itertools.count(1)
 
 type Step = dict[str, Any]
 type Target = Sequence[Step]
@@ -55,11 +59,19 @@ def text(content: str, *, exact: bool = False) -> Step:
     return {"text": content, "exact": exact}
 
 
-def css(selector: str, *, has_text: str | None = None) -> Step:
-    """Return a step: elements matching a CSS selector (shadow roots included)."""
+def css(
+    selector: str, *, has_text: str | None = None, starts_with: str | None = None
+) -> Step:
+    """Return a step: elements matching a CSS selector (shadow roots included).
+
+    `has_text` keeps those whose text contains it (any case), `starts_with` those whose
+    text starts with it.
+    """
     step: Step = {"css": selector}
     if has_text is not None:
         step["hasText"] = has_text
+    if starts_with is not None:
+        step["startsWith"] = starts_with
     return step
 
 
@@ -70,14 +82,12 @@ class Browser:
         """Wrap a started browse.mjs; failures are pictured under `screenshots`."""
         self._process = process
         self._screenshots = screenshots
-        self._failures = 0
 
     async def command(self, action: str, **fields: Any) -> Any:
         """Send one command; return its result, or raise `BrowserError` with a picture."""
         answer = await self._send({"action": action, **fields})
         if not answer["ok"]:
-            self._failures += 1
-            path = self._screenshots / f"failure-{self._failures}.png"
+            path = self._screenshots / f"failure-{next(_FAILURES)}.png"
             await self._send({"action": "screenshot", "path": str(path)})
             status = (await self._send({"action": "status"}))["result"]
             raise BrowserError(
@@ -99,6 +109,10 @@ class Browser:
     async def fill(self, value: str, *target: Step) -> None:
         """Replace the text of the field `target` with `value`."""
         await self.command("fill", target=target, value=value)
+
+    async def type(self, value: str, *target: Step) -> None:
+        """Type `value` key by key into `target` (an editor that `fill` cannot set)."""
+        await self.command("type", target=target, value=value)
 
     async def press(self, key: str, *target: Step) -> None:
         """Press `key` in `target` (or the focused element)."""
