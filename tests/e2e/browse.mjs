@@ -8,7 +8,7 @@
 //   screenshot {path, fullPage}     also on demand after a failure
 //   status                          {url, title, blocked[], consoleErrors[]}
 // A target is a list of steps, each narrowing the last: {role, name} | {label} | {text} |
-// {css} | {placeholder}, with optional exact, hasText, startsWith (its text's start), nth. Playwright's locators pierce the
+// {css} | {placeholder}, with optional exact, hasText (matchCase), nth. Playwright's locators pierce the
 // frontend's open shadow roots. Every request not to 127.0.0.1 is refused (and listed in blocked).
 import { createInterface } from "node:readline";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -81,10 +81,11 @@ function locate(page, target) {
     else if (step.text) locator = locator.getByText(step.text, { exact });
     else if (step.placeholder) locator = locator.getByPlaceholder(step.placeholder, { exact });
     else locator = locator.locator(step.css);
-    if (step.hasText) locator = locator.filter({ hasText: step.hasText });
-    if (step.startsWith) {
-      const escaped = step.startsWith.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      locator = locator.filter({ hasText: new RegExp(`^\\s*${escaped}`) });
+    if (step.hasText) {
+      // A RegExp matches case-sensitively: "Port" is not the "port" of another field's help.
+      const escaped = step.hasText.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const hasText = step.matchCase ? new RegExp(escaped) : step.hasText;
+      locator = locator.filter({ hasText });
     }
     if (step.nth !== undefined) locator = locator.nth(step.nth);
   }

@@ -60,18 +60,16 @@ def text(content: str, *, exact: bool = False) -> Step:
 
 
 def css(
-    selector: str, *, has_text: str | None = None, starts_with: str | None = None
+    selector: str, *, has_text: str | None = None, match_case: bool = False
 ) -> Step:
     """Return a step: elements matching a CSS selector (shadow roots included).
 
-    `has_text` keeps those whose text contains it (any case), `starts_with` those whose
-    text starts with it.
+    `has_text` keeps those whose text contains it, in any case unless `match_case`.
     """
     step: Step = {"css": selector}
     if has_text is not None:
         step["hasText"] = has_text
-    if starts_with is not None:
-        step["startsWith"] = starts_with
+        step["matchCase"] = match_case
     return step
 
 

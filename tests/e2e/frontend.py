@@ -17,8 +17,8 @@ FLOW_FORM = css("step-flow-form ha-form")
 
 
 def field(label_text: str) -> Step:
-    """Return a step: the form field (a selector) whose label starts with `label_text`."""
-    return css("ha-selector", starts_with=label_text)
+    """Return a step: the form field (a selector) labelled `label_text` (case matters)."""
+    return css("ha-selector", has_text=label_text, match_case=True)
 
 
 async def open_integration_page(browser: Browser, hass_url: str) -> None:
