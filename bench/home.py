@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.eims.const import CONF_ACCOUNT, DOMAIN
-from custom_components.eims.coordinator import EimsConfigEntry, EimsCoordinator
+from custom_components.eims.coordinator import EimsConfigEntry, EimsRuntimeData
 
 REPO = Path(__file__).resolve().parent.parent
 # Manual refreshes only: the coordinator's own timer must not add requests to a measurement.
@@ -109,16 +109,17 @@ async def async_add_entry(
     if not await hass.config_entries.async_setup(entry.entry_id):
         raise RuntimeError(f"the EIMS entry did not set up: {entry.state}")
     await hass.async_block_till_done()
-    coordinator = coordinator_of(entry)
-    coordinator.update_interval = NEVER
-    # A refresh reschedules the timer with the new interval.
-    await coordinator.async_refresh()
+    runtime = runtime_of(entry)
+    for coordinator in (runtime.messages, runtime.balance):
+        coordinator.update_interval = NEVER
+        # A refresh reschedules the timer with the new interval.
+        await coordinator.async_refresh()
     return entry
 
 
-def coordinator_of(entry: EimsConfigEntry) -> EimsCoordinator:
-    """Return the entry's coordinator."""
-    return entry.runtime_data.coordinator
+def runtime_of(entry: EimsConfigEntry) -> EimsRuntimeData:
+    """Return what the entry holds: its coordinators, tracker and inbox."""
+    return entry.runtime_data
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> None:

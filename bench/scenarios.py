@@ -12,10 +12,12 @@ import gc
 import math
 import time
 import tracemalloc
+from typing import Any
 from unittest.mock import patch
 
 import aiohttp
 from homeassistant.core import Event, callback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from custom_components.eims.api import SentMessage
@@ -26,7 +28,7 @@ from custom_components.eims.services import SERVICE_SEND_SMS
 from simulator.testing import RunningSimulator
 
 from .gateway import RequestLog, SimulatorThread
-from .home import Home, async_add_entry, async_remove_entry, coordinator_of
+from .home import Home, async_add_entry, async_remove_entry, runtime_of
 from .probe import LoopProbe, LoopReport
 from .sizes import tracker_bytes
 
@@ -176,7 +178,7 @@ async def send(bench: Bench, count: int) -> Result:
     numbers = [number(i) for i in range(count)]
     async with bench.window() as window:
         await bench.service_send(entry, numbers)
-    tracker = coordinator_of(entry).tracker
+    tracker = runtime_of(entry).tracker
     if tracker.pending_count != count:
         raise RuntimeError(f"the tracker follows {tracker.pending_count} of {count}")
     size = tracker_bytes(tracker)
@@ -199,7 +201,7 @@ async def poll(bench: Bench, count: int) -> Result:
     """Poll the delivery reports of `count` pending messages until each was asked about."""
     messages = await bench.messages(count) if count else []
     entry = await async_add_entry(bench.hass, bench.sim.port)
-    tracker = coordinator_of(entry).tracker
+    tracker = runtime_of(entry).tracker
     tracker.async_track(messages, "bench")
     size = tracker_bytes(tracker)
     cycles = 0
@@ -243,7 +245,7 @@ async def inbound(bench: Bench, count: int) -> Result:
 
     unsubscribe = bench.hass.bus.async_listen(EVENT_SMS_RECEIVED, received)
     async with bench.window() as window:
-        await coordinator_of(entry).async_refresh()
+        await runtime_of(entry).messages.async_refresh()
         await bench.hass.async_block_till_done()
     unsubscribe()
     if len(announced) != count or len(set(announced)) != count:
@@ -274,7 +276,7 @@ async def pushes(bench: Bench, count: int) -> Result:
         entry, [number(offset + i) for i in range(count)]
     )
     ids = [sent["id"] for sent in response["messages"]]  # type: ignore[attr-defined]
-    tracker = coordinator_of(entry).tracker
+    tracker = runtime_of(entry).tracker
     size = tracker_bytes(tracker)
     account = bench.sim.state.accounts["demo"]
     url = bench.home.webhook_url(entry)
@@ -316,18 +318,23 @@ class _Clock:
 
 
 async def idle_day(bench: Bench) -> Result:
-    """Run a day of 30-s coordinator cycles with nothing pending, on a simulated clock."""
+    """Run a day of 30-s messages cycles and 30-min balance polls, on a simulated clock."""
     entry = await async_add_entry(bench.hass, bench.sim.port)
-    coordinator = coordinator_of(entry)
+    runtime = runtime_of(entry)
     clock = _Clock()
     cycles = int(DAY / UPDATE_INTERVAL)
+    balance_every = int(BALANCE_INTERVAL / UPDATE_INTERVAL)
     with patch.object(dt_util, "utcnow", clock):
         async with bench.window() as window:
-            for _ in range(cycles):
+            for cycle in range(1, cycles + 1):
                 clock.now += UPDATE_INTERVAL
-                await coordinator.async_refresh()
-                if not coordinator.last_update_success:
-                    raise RuntimeError("a cycle failed")
+                due: list[DataUpdateCoordinator[Any]] = [runtime.messages]
+                if cycle % balance_every == 0:
+                    due.append(runtime.balance)
+                for coordinator in due:
+                    await coordinator.async_refresh()
+                    if not coordinator.last_update_success:
+                        raise RuntimeError("a cycle failed")
     await async_remove_entry(bench.hass, entry)
     balances = int(DAY / BALANCE_INTERVAL)
     return Result(
@@ -346,7 +353,7 @@ async def idle_day(bench: Bench) -> Result:
 async def tracker_memory(bench: Bench, count: int) -> MemoryResult:
     """Measure with tracemalloc what the tracker keeps for `count` newly pending messages."""
     entry = await async_add_entry(bench.hass, bench.sim.port)
-    tracker = coordinator_of(entry).tracker
+    tracker = runtime_of(entry).tracker
     make: Callable[[int], SentMessage] = lambda i: SentMessage(number(i), 10**9 + i)
     gc.collect()
     tracemalloc.start()

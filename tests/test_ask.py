@@ -173,7 +173,7 @@ async def test_timeout_gives_no_choice_once(
     calls = await alarm_automation(hass, family_entry)
     ends = await attach(hass, {}, "eims.reply_received")
     polls: list[None] = []
-    family_entry.runtime_data.coordinator.async_add_listener(lambda: polls.append(None))
+    family_entry.runtime_data.messages.async_add_listener(lambda: polls.append(None))
     hass.bus.async_fire("test_alarm")
     # Asked, and the poll that follows the question is over.
     await until(

@@ -27,6 +27,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims.assist import (
+    EVENT_ASSIST_EXCHANGE,
+    RATE_WINDOW,
+    settings_from_options,
+    shorten,
+)
+from custom_components.eims.const import (
     CONF_AGENT_ID,
     CONF_ASSIST,
     CONF_ENABLED,
@@ -35,12 +41,9 @@ from custom_components.eims.assist import (
     CONF_TRUSTED_NUMBERS,
     DEFAULT_AGENT_ID,
     DEFAULT_RATE_LIMIT,
-    EVENT_ASSIST_EXCHANGE,
-    RATE_WINDOW,
-    settings_from_options,
-    shorten,
+    DOMAIN,
+    UPDATE_INTERVAL,
 )
-from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
 from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
 from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.issues import ASSIST_RATE_LIMITED
@@ -143,8 +146,16 @@ def replies(simulator: RunningSimulator) -> list[tuple[str, str]]:
     ]
 
 
-def receive(hass: HomeAssistant, entry_id: str, sender: str, text: str) -> None:
-    """Fire a received SMS the way the inbox announces it."""
+async def receive(
+    simulator: RunningSimulator, entry: MockConfigEntry, sender: str, *texts: str
+) -> None:
+    """Queue SMS on the gateway and let the entry's inbox fetch them now."""
+    inject(simulator, sender, *texts)
+    await entry.runtime_data.messages.async_refresh()
+
+
+def fire_bus_event(hass: HomeAssistant, entry_id: str, sender: str, text: str) -> None:
+    """Fire what looks like a received SMS on the bus, as any automation could."""
     hass.bus.async_fire(
         EVENT_SMS_RECEIVED,
         {"entry_id": entry_id, "id": 1, "sender": sender, "text": text},
@@ -479,19 +490,22 @@ async def test_diagnostics_when_off(
     assert diagnostics["assist"] == {"enabled": False}
 
 
-async def test_events_of_other_entries_and_national_numbers(
+async def test_bus_events_and_national_numbers(
     hass: HomeAssistant,
     agent: tuple[EchoAgent, str],
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
 ) -> None:
-    """Only the entry's own SMS count; a national form of a trusted number matches."""
+    """Only the entry's inbox is heard; a national form of a trusted number matches."""
     hass.config.country = "GB"
-    receive(hass, "another_entry", TRUSTED, "not for us")
-    receive(hass, init_sim_entry.entry_id, "07911 123456", "national")
-    receive(hass, init_sim_entry.entry_id, "+447911123450", "near miss")
-    receive(hass, init_sim_entry.entry_id, "00447911123456", "dialled abroad")
-    receive(hass, init_sim_entry.entry_id, "07400 123456", "national stranger")
+    fire_bus_event(hass, init_sim_entry.entry_id, TRUSTED, "not an SMS")
+    for sender, text in (
+        ("07911123456", "national"),
+        ("+447911123450", "near miss"),
+        ("00447911123456", "dialled abroad"),
+        ("07400123456", "national stranger"),
+    ):
+        await receive(simulator, init_sim_entry, sender, text)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [i.text for i in agent[0].inputs] == ["national", "dialled abroad"]
 
@@ -504,8 +518,12 @@ async def test_unload_stops_the_bridge_and_clears_the_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """After unloading, SMS events reach no agent and no rate-limit issue stays."""
-    for index in range(DEFAULT_RATE_LIMIT + 1):
-        receive(hass, init_sim_entry.entry_id, TRUSTED, f"burst {index}")
+    await receive(
+        simulator,
+        init_sim_entry,
+        TRUSTED,
+        *(f"burst {index}" for index in range(DEFAULT_RATE_LIMIT + 1)),
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     issue_id = ISSUE_ID.format(init_sim_entry.entry_id)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
@@ -514,7 +532,7 @@ async def test_unload_stops_the_bridge_and_clears_the_issue(
     await hass.async_block_till_done()
     assert init_sim_entry.state is ConfigEntryState.NOT_LOADED
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
-    receive(hass, init_sim_entry.entry_id, TRUSTED, "still there?")
+    fire_bus_event(hass, init_sim_entry.entry_id, TRUSTED, "still there?")
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(agent[0].inputs) == DEFAULT_RATE_LIMIT
 
@@ -539,12 +557,20 @@ async def test_second_sender_keeps_the_issue(
     assert await hass.config_entries.async_reload(entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     issue_id = ISSUE_ID.format(entry_id)
-    for index in range(DEFAULT_RATE_LIMIT + 1):
-        receive(hass, entry_id, TRUSTED, f"first {index}")
+    await receive(
+        simulator,
+        init_sim_entry,
+        TRUSTED,
+        *(f"first {index}" for index in range(DEFAULT_RATE_LIMIT + 1)),
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
     freezer.tick(timedelta(seconds=30))
-    for index in range(DEFAULT_RATE_LIMIT + 1):
-        receive(hass, entry_id, SECOND, f"second {index}")
+    await receive(
+        simulator,
+        init_sim_entry,
+        SECOND,
+        *(f"second {index}" for index in range(DEFAULT_RATE_LIMIT + 1)),
+    )
     await hass.async_block_till_done(wait_background_tasks=True)
 
     freezer.tick(timedelta(seconds=30))

@@ -28,12 +28,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims import logbook
-from custom_components.eims.tracker import (
-    CONF_TRACKING_WINDOW,
-    EVENT_DELIVERY_REPORT,
-    SAVE_DELAY,
-    store_key,
-)
+from custom_components.eims.const import CONF_TRACKING_WINDOW
+from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, SAVE_DELAY, store_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -118,7 +114,7 @@ async def test_restart_keeps_pending(
     """Unload in the middle, reload: the waiting messages are finished, counters kept."""
     ids = await send(hass, init_sim_entry, NUMBER, OTHER)
     simulator.state.step_messages(ids=ids[:1], steps=None)
-    await init_sim_entry.runtime_data.coordinator.async_refresh()
+    await init_sim_entry.runtime_data.messages.async_refresh()
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
     stored = hass_storage[store_key(init_sim_entry.entry_id)]["data"]
     assert stored["pending"]["ids"] == ids[1:]
@@ -282,7 +278,7 @@ async def test_update_entity_polls_reports_now(
 ) -> None:
     """`homeassistant.update_entity` on a delivery sensor asks for a poll at once."""
     assert await async_setup_component(hass, "homeassistant", {})
-    coordinator = init_sim_entry.runtime_data.coordinator
+    coordinator = init_sim_entry.runtime_data.messages
     with patch.object(coordinator, "async_request_refresh") as request_refresh:
         await hass.services.async_call(
             "homeassistant",

@@ -24,7 +24,7 @@ async def test_diagnostics(
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration
     )
-    assert diagnostics == snapshot(exclude=props("balance_updated_at"))
+    assert diagnostics == snapshot(exclude=props("updated_at"))
     text = str(diagnostics)
     for secret in (ENTRY_DATA["password"], ENTRY_DATA["account"] + " "):
         assert secret not in text

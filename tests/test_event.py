@@ -39,7 +39,7 @@ def inject(simulator: RunningSimulator, *texts: str) -> None:
 
 async def poll(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Run one coordinator cycle now."""
-    await entry.runtime_data.coordinator.async_refresh()
+    await entry.runtime_data.messages.async_refresh()
     await hass.async_block_till_done()
 
 
@@ -87,7 +87,7 @@ async def test_unavailable_when_unloaded(
     hass: HomeAssistant, init_sim_entry: MockConfigEntry
 ) -> None:
     """Unloading the entry makes the entity unavailable and drops its listener."""
-    inbox = init_sim_entry.runtime_data.coordinator.inbox
+    inbox = init_sim_entry.runtime_data.inbox
     assert len(inbox._listeners) == 1
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
     await hass.async_block_till_done()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from itertools import pairwise
 import logging
@@ -24,7 +25,12 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.eims.const import CONF_ENCRYPTION_KEY, DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.const import (
+    BALANCE_INTERVAL,
+    CONF_ENCRYPTION_KEY,
+    DOMAIN,
+    UPDATE_INTERVAL,
+)
 from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.seq import DATA_SEQ, STORAGE_KEY as SEQ_STORAGE_KEY
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
@@ -44,9 +50,13 @@ def simulator_options() -> dict[str, object]:
     return {"step_seconds": 0, "report_fields": 6}
 
 
-async def cycle(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let one 30-second coordinator cycle run, its requests included."""
-    freezer.tick(UPDATE_INTERVAL)
+async def cycle(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    interval: timedelta = UPDATE_INTERVAL,
+) -> None:
+    """Let one 30-second messages cycle run (the balance's too after its interval)."""
+    freezer.tick(interval)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -115,7 +125,7 @@ async def test_gateway_down_then_back(
     during: list[int] = []
     for _ in range(4):
         during += inject(simulator, 30)
-        await cycle(hass, freezer)
+        await cycle(hass, freezer, BALANCE_INTERVAL)
         assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
     assert events == []
 
@@ -141,17 +151,19 @@ async def test_http_500_on_a_cycle(
     ids = [message["id"] for message in response["messages"]]
     simulator.state.step_messages(steps=None)
     sms = inject(simulator, 60)
-    init_sim_entry.runtime_data.coordinator.request_balance()
     simulator.state.add_fault({"kind": "http500", "endpoint": endpoint, "count": 2})
     for _ in range(2):
-        await cycle(hass, freezer)
-        assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
+        await cycle(hass, freezer, BALANCE_INTERVAL)
+        # Only the balance's own failure makes its sensor unavailable.
+        assert (hass.states.get(BALANCE).state == STATE_UNAVAILABLE) is (
+            endpoint == "getbalance"
+        )
 
     await cycle(hass, freezer)
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
     assert announced(sms_events) == sms
     assert final_reports(report_events) == dict.fromkeys(ids, 1)
-    assert init_sim_entry.runtime_data.coordinator.tracker.pending_count == 0
+    assert init_sim_entry.runtime_data.tracker.pending_count == 0
     assert requests_to(simulator, "sendsms") == 1
 
 
@@ -183,7 +195,7 @@ async def test_timeout_between_batches_sends_each_number_once(
         sim_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(sim_entry.entry_id)
         await hass.async_block_till_done()
-    coordinator = sim_entry.runtime_data.coordinator
+    runtime = sim_entry.runtime_data
     state = simulator.state
     state.accounts["demo"].balance = Decimal(10_000)
     accept = state.send
@@ -203,14 +215,14 @@ async def test_timeout_between_batches_sends_each_number_once(
     assert err.value.translation_key == "send_timeout"
     assert err.value.translation_placeholders["accepted"] == "10000"
     # The accepted batch is tracked; the late one is the gateway's alone.
-    assert coordinator.tracker.pending_count == 10_000
+    assert runtime.tracker.pending_count == 10_000
 
     # The gateway handles the late request once its latency (real time) is over.
     async with asyncio.timeout(10):
         while len(state.messages) < len(numbers):
             await asyncio.sleep(0.05)
     for _ in range(2):
-        await coordinator.async_refresh()
+        await runtime.messages.async_refresh()
         await hass.async_block_till_done()
     assert requests_to(simulator, "sendsms") == 2
     sent = Counter(message.number for message in state.messages.values())
@@ -267,14 +279,15 @@ async def test_malformed_json(
     ids = [message["id"] for message in response["messages"]]
     simulator.state.step_messages(steps=None)
     sms = inject(simulator, 55)
-    init_sim_entry.runtime_data.coordinator.request_balance()
     fault: dict[str, Any] = {"kind": "malformed"}
     if endpoint is not None:
         fault["endpoint"] = endpoint
     simulator.state.add_fault(fault)
     for _ in range(2):
-        await cycle(hass, freezer)
-        assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
+        await cycle(hass, freezer, BALANCE_INTERVAL)
+        assert (hass.states.get(BALANCE).state == STATE_UNAVAILABLE) is (
+            endpoint in ("getbalance", None)
+        )
     if endpoint is None:
         with pytest.raises(HomeAssistantError):
             await send(hass, init_sim_entry, NUMBERS[4:6])

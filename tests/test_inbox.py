@@ -80,7 +80,7 @@ def getsms_calls(simulator: RunningSimulator) -> int:
 
 async def poll(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Run one coordinator cycle now."""
-    await entry.runtime_data.coordinator.async_refresh()
+    await entry.runtime_data.messages.async_refresh()
     await hass.async_block_till_done()
 
 
@@ -243,7 +243,7 @@ async def test_duplicates_dropped(
     inject(simulator, inbound_id=7)
     await poll(hass, init_sim_entry)
     assert len(bus) == 52
-    counts = init_sim_entry.runtime_data.coordinator.inbox.counts()
+    counts = init_sim_entry.runtime_data.inbox.counts()
     assert counts["received"] == 52
     assert counts["announced"] == 52
 
@@ -263,7 +263,7 @@ async def test_repeat_within_page_dropped_by_inbox(
     with patch.object(client, "get_sms_page", return_value=page):
         await poll(hass, init_sim_entry)
     assert [event.data["id"] for event in bus] == [sms.id]
-    assert init_sim_entry.runtime_data.coordinator.inbox.counts()["duplicates"] == 1
+    assert init_sim_entry.runtime_data.inbox.counts()["duplicates"] == 1
 
 
 @pytest.mark.parametrize(
@@ -431,7 +431,7 @@ async def test_drop_on_second_page_loses_nothing(
             simulator.state.add_fault({"kind": "drop", "endpoint": "getsms"})
 
     hass.bus.async_listen(EVENT_SMS_RECEIVED, drop_next_read)
-    coordinator = init_sim_entry.runtime_data.coordinator
+    coordinator = init_sim_entry.runtime_data.messages
     await poll(hass, init_sim_entry)
     assert not coordinator.last_update_success
     assert len(bus) == 50
@@ -679,7 +679,7 @@ async def test_malformed_row_keeps_its_page(
     queued += inject(simulator, 10)
     await poll(hass, init_sim_entry)
 
-    assert init_sim_entry.runtime_data.coordinator.last_update_success
+    assert init_sim_entry.runtime_data.messages.last_update_success
     assert [event.data["id"] for event in bus] == [sms.id for sms in queued]
     [kept] = stored(hass_storage, init_sim_entry)["unreadable"]
     assert json.loads(kept["row"]) == bad_row
@@ -728,5 +728,5 @@ async def test_reused_id_with_other_text_is_a_new_message(
         (first.id, SENDER, "after the restart"),
         (first.id, "+447911000000", "before the restart"),
     ]
-    counts = init_sim_entry.runtime_data.coordinator.inbox.counts()
+    counts = init_sim_entry.runtime_data.inbox.counts()
     assert counts["duplicates"] == 1

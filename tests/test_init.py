@@ -89,8 +89,7 @@ async def test_reauth_started_later(
 ) -> None:
     """A -1 during normal polling starts reauth."""
     mock_client.get_balance.side_effect = EimsAuthError(-1, "invalid_auth", "auth")
-    init_integration.runtime_data.coordinator.request_balance()
-    freezer.tick(UPDATE_INTERVAL)
+    freezer.tick(BALANCE_INTERVAL)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -104,12 +103,16 @@ async def test_balance_polled_rarely(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The balance is asked for on its own interval, not every cycle, and on demand."""
-    assert mock_client.get_balance.await_count == 1
+    # The first time change fires whatever is scheduled: start counting after it.
+    freezer.tick(UPDATE_INTERVAL)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    polled = mock_client.get_balance.await_count
     for _ in range(3):
         freezer.tick(UPDATE_INTERVAL)
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
-    assert mock_client.get_balance.await_count == 1
+    assert mock_client.get_balance.await_count == polled
 
     mock_client.get_balance.return_value = Balance(
         balance=Decimal("12.5"), gift=Decimal(0)
@@ -117,14 +120,14 @@ async def test_balance_polled_rarely(
     freezer.tick(BALANCE_INTERVAL)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    assert mock_client.get_balance.await_count == 2
+    assert mock_client.get_balance.await_count == polled + 1
     assert hass.states.get(BALANCE).state == "12.5"
 
     assert await async_setup_component(hass, "homeassistant", {})
     await hass.services.async_call(
         "homeassistant", "update_entity", {"entity_id": BALANCE}, blocking=True
     )
-    assert mock_client.get_balance.await_count == 3
+    assert mock_client.get_balance.await_count == polled + 2
 
 
 @pytest.mark.parametrize(
@@ -146,25 +149,29 @@ async def test_unavailable_and_repair_issue(
 ) -> None:
     """A refusal makes entities unavailable and raises a repair; an answer clears both."""
     issue_id = f"{issue}_{init_integration.entry_id}"
+    # The gateway refuses every request of a locked or IP-limited account.
     mock_client.get_balance.side_effect = error
+    mock_client.get_sms_page.side_effect = error
     for _ in range(2):
-        init_integration.runtime_data.coordinator.request_balance()
-        freezer.tick(UPDATE_INTERVAL)
+        freezer.tick(BALANCE_INTERVAL)
         async_fire_time_changed(hass)
         await hass.async_block_till_done()
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
-    assert caplog.text.count("Error fetching") == 1
+    # Once per coordinator, not once per failed poll.
+    assert caplog.text.count("Error fetching") == 2
 
     caplog.clear()
     caplog.set_level(logging.INFO)
     mock_client.get_balance.side_effect = None
+    mock_client.get_sms_page.side_effect = None
+    # A failed balance poll is retried at the messages' pace.
     freezer.tick(UPDATE_INTERVAL)
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert hass.states.get(BALANCE).state == "99.99"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
-    assert caplog.text.count("recovered") == 1
+    assert caplog.text.count("recovered") == 2
 
 
 @pytest.mark.parametrize(

@@ -26,16 +26,33 @@ from custom_components.eims.api import (
     SentMessage,
 )
 from custom_components.eims.api.exceptions import STATUS_ERRORS, status_error
-from custom_components.eims.const import CONF_GATEWAY_TIME_ZONE, DOMAIN
-from custom_components.eims.coordinator import EimsCoordinator
+from custom_components.eims.const import (
+    CONF_GATEWAY_TIME_ZONE,
+    CONF_NUMBER_FORMAT,
+    DOMAIN,
+    NUMBER_FORMAT_DIGITS,
+)
 from custom_components.eims.issues import INSUFFICIENT_BALANCE
-from custom_components.eims.sending import CONF_NUMBER_FORMAT, NUMBER_FORMAT_DIGITS
 from simulator.testing import RunningSimulator
 
 UK_MOBILE = "+447911123456"
 UK_MOBILE_2 = "+447911123457"
 
+AWAITING_REPORT = "sensor.demo_127_0_0_1_messages_awaiting_report"
+LAST_STATUS = "sensor.demo_127_0_0_1_last_delivery_status"
+
 type Call = Callable[..., Awaitable[ServiceResponse]]
+
+
+def assert_followed(
+    hass: HomeAssistant, count: int, *, message_id: int, origin: str
+) -> None:
+    """Assert the delivery sensors follow `count` messages, the last one as given."""
+    assert hass.states.get(AWAITING_REPORT).state == str(count)
+    last = hass.states.get(LAST_STATUS)
+    assert last.state == "pending"
+    assert last.attributes["message_id"] == message_id
+    assert last.attributes["origin"] == origin
 
 
 @pytest.fixture(autouse=True)
@@ -375,17 +392,17 @@ async def test_timeout_after_earlier_batches(
     error = EimsTimeoutError("No reply")
     error.partial = accepted
     mock_client.send_sms.side_effect = error
-    with (
-        patch.object(EimsCoordinator, "async_handle_sent") as handle_sent,
-        pytest.raises(HomeAssistantError) as err,
-    ):
+    balance_polls = mock_client.get_balance.await_count
+    with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert err.value.translation_placeholders == {
         "count": "1",
         "accepted": "12",
         "ids": "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 (+2)",
     }
-    handle_sent.assert_called_once_with(accepted, "action")
+    await hass.async_block_till_done()
+    assert_followed(hass, 12, message_id=11, origin="action")
+    assert mock_client.get_balance.await_count == balance_polls + 1
     mock_client.send_sms.assert_awaited_once()
 
 
@@ -397,25 +414,25 @@ async def test_refusal_after_earlier_batches(
     error = status_error(-12)
     error.partial = accepted
     mock_client.send_sms.side_effect = error
-    with (
-        patch.object(EimsCoordinator, "async_handle_sent") as handle_sent,
-        pytest.raises(HomeAssistantError) as err,
-    ):
+    with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert err.value.translation_key == "platform_error"
-    handle_sent.assert_called_once_with(accepted, "action")
+    await hass.async_block_till_done()
+    assert_followed(hass, 1, message_id=7, origin="action")
 
 
-async def test_handle_sent_after_send(
+async def test_send_followed_and_balance_fetched(
     hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
 ) -> None:
-    """A successful send is handed to the coordinator with its origin."""
+    """A successful send is followed with its origin, and the balance is fetched again."""
     result = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 3)], requests=1)
     mock_client.send_sms.return_value = result
-    with patch.object(EimsCoordinator, "async_handle_sent") as handle_sent:
-        response = await mock_send(numbers=[UK_MOBILE], message="Hi")
-    handle_sent.assert_called_once_with(result, "action")
+    balance_polls = mock_client.get_balance.await_count
+    response = await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert response["messages"] == [{"number": UK_MOBILE, "id": 3}]
+    await hass.async_block_till_done()
+    assert_followed(hass, 1, message_id=3, origin="action")
+    assert mock_client.get_balance.await_count == balance_polls + 1
 
 
 @pytest.mark.parametrize(
@@ -629,13 +646,13 @@ async def test_create_job_timeout(
 async def test_create_job_handled_as_sent(
     hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
 ) -> None:
-    """After a job is created the coordinator hears of it (origin job)."""
+    """After a job is created the balance is fetched again; no message id to follow."""
     mock_client.create_job.return_value = 42
-    with patch.object(EimsCoordinator, "async_handle_sent") as handle_sent:
-        assert await mock_job(name="j", message="Hi", numbers=UK_MOBILE) == {
-            "job_id": 42
-        }
-    handle_sent.assert_called_once_with(SendResult(), "job")
+    balance_polls = mock_client.get_balance.await_count
+    assert await mock_job(name="j", message="Hi", numbers=UK_MOBILE) == {"job_id": 42}
+    await hass.async_block_till_done()
+    assert mock_client.get_balance.await_count == balance_polls + 1
+    assert hass.states.get(AWAITING_REPORT).state == "0"
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.eims.const import DOMAIN
-from custom_components.eims.sending import (
+from custom_components.eims.const import (
     CONF_NUMBER_FORMAT,
+    DOMAIN,
     NUMBER_FORMAT_DIGITS,
     NUMBER_FORMAT_PLUS,
 )

@@ -21,9 +21,10 @@ from custom_components.eims.api import (
     SendResult,
     SentMessage,
 )
-from custom_components.eims.coordinator import EimsCoordinator
+from custom_components.eims.const import CONF_TRACKING_WINDOW
+from custom_components.eims.coordinator import EimsMessagesCoordinator
+from custom_components.eims.sending import async_note_sent
 from custom_components.eims.tracker import (
-    CONF_TRACKING_WINDOW,
     EVENT_DELIVERY_REPORT,
     DeliveryTracker,
     _pack_number,
@@ -43,23 +44,22 @@ def simulator_options() -> dict[str, object]:
     return {"tz": dt_util.get_time_zone(ZONE), "step_seconds": 0, "report_fields": 6}
 
 
-def coordinator_of(entry: MockConfigEntry) -> EimsCoordinator:
-    """Return the entry's coordinator."""
-    return entry.runtime_data.coordinator
+def coordinator_of(entry: MockConfigEntry) -> EimsMessagesCoordinator:
+    """Return the entry's messages coordinator."""
+    return entry.runtime_data.messages
 
 
 def tracker_of(entry: MockConfigEntry) -> DeliveryTracker:
     """Return the entry's delivery tracker."""
-    return entry.runtime_data.coordinator.tracker
+    return entry.runtime_data.tracker
 
 
 async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> list[int]:
     """Send one SMS to `numbers` the way every sending path does; return the ids."""
-    coordinator = coordinator_of(entry)
-    result = await coordinator.client.send_sms(
+    result = await entry.runtime_data.client.send_sms(
         [SendRequest(numbers=list(numbers), content="hello")]
     )
-    coordinator.async_handle_sent(result, "test")
+    async_note_sent(hass, entry, result, "test")
     await hass.async_block_till_done()
     return [message.id for message in result.messages]
 
@@ -192,8 +192,11 @@ async def test_not_found_after_a_while(
     coordinator = coordinator_of(init_sim_entry)
     tracker = tracker_of(init_sim_entry)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    coordinator.async_handle_sent(
-        SendResult(messages=[SentMessage(number=NUMBER, id=999_999)]), "test"
+    async_note_sent(
+        hass,
+        init_sim_entry,
+        SendResult(messages=[SentMessage(number=NUMBER, id=999_999)]),
+        "test",
     )
     await hass.async_block_till_done()
     freezer.tick(timedelta(minutes=9))
@@ -338,12 +341,11 @@ async def test_sending_again_is_counted_once(
     hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
 ) -> None:
     """An id handed in twice is tracked once; an empty send changes nothing."""
-    coordinator = coordinator_of(init_sim_entry)
     tracker = tracker_of(init_sim_entry)
     result = SendResult(messages=[SentMessage(number=NUMBER, id=1)])
-    coordinator.async_handle_sent(result, "test")
-    coordinator.async_handle_sent(result, "test")
-    coordinator.async_handle_sent(SendResult(), "test")
+    async_note_sent(hass, init_sim_entry, result, "test")
+    async_note_sent(hass, init_sim_entry, result, "test")
+    async_note_sent(hass, init_sim_entry, SendResult(), "test")
     await hass.async_block_till_done()
     assert (tracker.sent, tracker.pending_count) == (1, 1)
 

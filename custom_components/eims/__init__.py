@@ -7,15 +7,19 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .assist import async_setup_assist
 from .connection import async_create_client
-from .const import DOMAIN, LOGGER
-from .coordinator import EimsConfigEntry, EimsCoordinator, EimsRuntimeData
-from .inbox import async_remove_inbox
+from .const import CONF_ASSIST, CONF_ENABLED, DOMAIN, LOGGER
+from .coordinator import (
+    EimsBalanceCoordinator,
+    EimsConfigEntry,
+    EimsMessagesCoordinator,
+    EimsRuntimeData,
+)
+from .inbox import SmsInbox, async_remove_inbox
 from .notify import async_setup_notify_services
 from .questions import QuestionBook, async_remove_questions
 from .services import async_setup_services
-from .tracker import async_remove_store
+from .tracker import DeliveryTracker, async_remove_store
 from .webhook import async_register_webhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -32,29 +36,43 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:
     """Set up an EIMS account from a config entry."""
     client = await async_create_client(hass, entry.data, entry.options)
-    coordinator = EimsCoordinator(hass, entry, client)
-    await coordinator.inbox.async_load()
-    await coordinator.tracker.async_load()
+    inbox = SmsInbox(hass, entry.entry_id)
+    tracker = DeliveryTracker(hass, entry, client)
+    await inbox.async_load()
+    await tracker.async_load()
     # Written at once on unload, so a reload finds every message still waiting.
-    entry.async_on_unload(coordinator.tracker.async_flush)
-    questions = QuestionBook(hass, entry.entry_id, coordinator.inbox)
+    entry.async_on_unload(tracker.async_flush)
+    questions = QuestionBook(hass, entry.entry_id, inbox)
     await questions.async_load()
     entry.async_on_unload(questions.async_flush)
-    await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = EimsRuntimeData(
-        client=client, coordinator=coordinator, questions=questions
+    messages = EimsMessagesCoordinator(hass, entry, client, inbox, tracker)
+    balance = EimsBalanceCoordinator(hass, entry, client)
+    # SMS first: they are what users wait for.
+    await messages.async_config_entry_first_refresh()
+    await balance.async_config_entry_first_refresh()
+    entry.runtime_data = runtime = EimsRuntimeData(
+        client=client,
+        balance=balance,
+        messages=messages,
+        inbox=inbox,
+        tracker=tracker,
+        questions=questions,
     )
     entry.async_on_unload(async_register_webhook(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    await async_setup_assist(hass, entry)
+    if entry.options.get(CONF_ASSIST, {}).get(CONF_ENABLED):
+        # Imported here: it imports conversation, a fifth of a second nobody else needs.
+        from .assist import async_start_assist
+
+        runtime.assist = await async_start_assist(hass, entry, inbox)
     # Replies are taken from the first SMS announced on.
     entry.async_on_unload(questions.async_start())
-    # Only now that the event entity listens: SMS stored before are announced first.
-    await coordinator.inbox.async_start()
+    # Only now that the event entity and Assist listen: SMS stored before are announced first.
+    await inbox.async_start()
 
     async def async_stop_inbox(_: Event) -> None:
         # A getsms page in flight is gone from the gateway: let it reach the disk first.
-        await coordinator.inbox.async_stop()
+        await inbox.async_stop()
 
     entry.async_on_unload(
         hass.bus.async_listen(EVENT_HOMEASSISTANT_STOP, async_stop_inbox)
@@ -64,7 +82,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
 
 async def async_unload_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:
     """Unload an EIMS account, once a getsms page being read is saved."""
-    await entry.runtime_data.coordinator.inbox.async_stop()
+    await entry.runtime_data.inbox.async_stop()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 

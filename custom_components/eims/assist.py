@@ -12,55 +12,33 @@ import re
 from typing import Any, Final
 
 from homeassistant.components import conversation
-from homeassistant.const import MATCH_ALL
-from homeassistant.core import CALLBACK_TYPE, Context, Event, HomeAssistant, callback
-from homeassistant.data_entry_flow import section
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.chat_session import CONVERSATION_TIMEOUT
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    ConversationAgentSelector,
-    LanguageSelector,
-    LanguageSelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 import phonenumbers
-import voluptuous as vol
 
-from .const import DOMAIN, LOGGER
-from .coordinator import EimsConfigEntry
-from .inbox import (
-    ATTR_ASK_ID,
-    ATTR_DECODED,
-    ATTR_ENTRY_ID,
-    ATTR_SENDER,
-    ATTR_TEXT,
-    EVENT_SMS_RECEIVED,
+from .api import InboundSms
+from .const import (
+    CONF_AGENT_ID,
+    CONF_ASSIST,
+    CONF_ENABLED,
+    CONF_LANGUAGE,
+    CONF_RATE_LIMIT,
+    CONF_TRUSTED_NUMBERS,
+    DEFAULT_AGENT_ID,
+    DEFAULT_RATE_LIMIT,
+    DOMAIN,
+    LOGGER,
 )
+from .coordinator import EimsConfigEntry
+from .inbox import SmsInbox
 from .issues import ASSIST_RATE_LIMITED, async_clear_issues, async_raise_issue
 from .numbers import mask_number, normalise_number, normalise_numbers
-from .sending import MAX_MESSAGE_LENGTH, OutgoingMessage, async_send, listing
+from .sending import MAX_MESSAGE_LENGTH, OutgoingMessage, async_send
 
-# Options: one section of the options flow, stored as a mapping under CONF_ASSIST.
-CONF_ASSIST: Final = "assist"
-CONF_ENABLED: Final = "enabled"
-CONF_TRUSTED_NUMBERS: Final = "trusted_numbers"
-CONF_AGENT_ID: Final = "agent_id"
-CONF_LANGUAGE: Final = "language"
-CONF_RATE_LIMIT: Final = "rate_limit"
-
-DEFAULT_AGENT_ID: Final = conversation.HOME_ASSISTANT_AGENT
-DEFAULT_RATE_LIMIT: Final = 5
-MAX_RATE_LIMIT: Final = 60
 RATE_WINDOW: Final = timedelta(minutes=1)
 
 EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
@@ -72,7 +50,6 @@ HISTORY_SIZE: Final = 20
 DIAGNOSTICS_TEXT_LENGTH: Final = 40
 
 _NOT_DIGIT: Final = re.compile(r"[^0-9]")
-_DATA_BRIDGES: HassKey[dict[str, AssistBridge]] = HassKey(f"{DOMAIN}_assist")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -142,88 +119,6 @@ def digits_of(number: str) -> str:
     return digits.removeprefix("00")
 
 
-class AssistOptionsError(Exception):
-    """The options form's Assist section cannot be saved as entered."""
-
-    def __init__(self, key: str, **placeholders: str) -> None:
-        """Keep the form error's translation key and its placeholders."""
-        super().__init__(key)
-        self.key = key
-        self.placeholders = placeholders
-
-
-def assist_languages(hass: HomeAssistant) -> list[str]:
-    """
-    Return the languages the conversation agents speak, HA's own among them.
-
-    When an agent takes any language, the built-in agent's list is offered.
-    """
-    languages = conversation.async_get_conversation_languages(hass)
-    if languages == MATCH_ALL:
-        languages = conversation.async_get_conversation_languages(
-            hass, DEFAULT_AGENT_ID
-        )
-    return sorted({*languages, hass.config.language})
-
-
-async def async_assist_section(hass: HomeAssistant) -> section:
-    """
-    Return the options form's Assist section (collapsed: it is off by default).
-
-    The conversation integration is set up first: the agent and language fields list its agents.
-    """
-    await async_setup_component(hass, conversation.DOMAIN, {})
-    return section(
-        vol.Schema(
-            {
-                vol.Required(CONF_ENABLED, default=False): BooleanSelector(),
-                vol.Optional(CONF_TRUSTED_NUMBERS, default=[]): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
-                ),
-                vol.Required(
-                    CONF_AGENT_ID, default=DEFAULT_AGENT_ID
-                ): ConversationAgentSelector(),
-                vol.Required(
-                    CONF_LANGUAGE, default=hass.config.language
-                ): LanguageSelector(
-                    # Without a list, the frontend's picker fails to draw in a section.
-                    LanguageSelectorConfig(languages=assist_languages(hass))
-                ),
-                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): vol.All(
-                    NumberSelector(
-                        NumberSelectorConfig(
-                            min=1, max=MAX_RATE_LIMIT, mode=NumberSelectorMode.BOX
-                        )
-                    ),
-                    vol.Coerce(int),
-                ),
-            }
-        ),
-        {"collapsed": True},
-    )
-
-
-async def async_check_assist_options(
-    hass: HomeAssistant, assist: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Return the section's input with the trusted numbers in E.164; raise AssistOptionsError."""
-    parsed = await hass.async_add_executor_job(
-        partial(
-            normalise_numbers,
-            assist.get(CONF_TRUSTED_NUMBERS) or [],
-            country=hass.config.country,
-            plus=True,
-        )
-    )
-    if parsed.invalid:
-        raise AssistOptionsError(
-            "invalid_trusted_numbers", numbers=listing(parsed.invalid)
-        )
-    if assist.get(CONF_ENABLED) and not parsed.valid:
-        raise AssistOptionsError("no_trusted_numbers")
-    return {**assist, CONF_TRUSTED_NUMBERS: parsed.valid}
-
-
 def settings_from_options(
     hass: HomeAssistant, options: Mapping[str, Any]
 ) -> AssistSettings | None:
@@ -248,11 +143,16 @@ class AssistBridge:
     """Pass the SMS of trusted numbers to a conversation agent and text its answers back."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: EimsConfigEntry, settings: AssistSettings
+        self,
+        hass: HomeAssistant,
+        entry: EimsConfigEntry,
+        inbox: SmsInbox,
+        settings: AssistSettings,
     ) -> None:
-        """Create the bridge of one entry; `async_start` subscribes it."""
+        """Create the bridge of one entry; `async_start` subscribes it to the inbox."""
         self._hass = hass
         self._entry = entry
+        self._inbox = inbox
         self.settings = settings
         self._trusted = {
             digits_of(number): number for number in settings.trusted_numbers
@@ -269,8 +169,9 @@ class AssistBridge:
     @callback
     def async_start(self) -> CALLBACK_TYPE:
         """Listen to the entry's received SMS; return the function that stops the bridge."""
-        unsubscribe = self._hass.bus.async_listen(
-            EVENT_SMS_RECEIVED, self._async_received, event_filter=self._is_ours
+        # A reply to a question asked with eims.ask is for the automation that asked.
+        unsubscribe = self._inbox.async_add_listener(
+            self._async_received, with_replies=False
         )
 
         @callback
@@ -289,25 +190,17 @@ class AssistBridge:
         return list(self._limited)
 
     @callback
-    def _is_ours(self, data: Mapping[str, Any]) -> bool:
-        # A reply to a question asked with eims.ask is for the automation that asked.
-        return (
-            data.get(ATTR_ENTRY_ID) == self._entry.entry_id and ATTR_ASK_ID not in data
-        )
-
-    @callback
-    def _async_received(self, event: Event[Mapping[str, Any]]) -> None:
+    def _async_received(self, sms: InboundSms) -> None:
         """Admit an SMS of a trusted number, in the order they arrive, then answer it."""
-        data = event.data
-        sender = str(data.get(ATTR_SENDER, ""))
+        sender = sms.sender
         if (number := self._trusted_number(sender)) is None:
             self.stats.untrusted += 1
             LOGGER.debug(
                 "Not passing SMS from untrusted %s to Assist", mask_number(sender)
             )
             return
-        text = str(data.get(ATTR_TEXT, ""))
-        if data.get(ATTR_DECODED) is False or not text.strip():
+        text = sms.text
+        if not sms.decoded or not text.strip():
             self.stats.undecoded += 1
             LOGGER.debug(
                 "Not passing unreadable SMS from %s to Assist", mask_number(number)
@@ -485,40 +378,23 @@ def _load_settings(
     return settings
 
 
-async def async_setup_assist(hass: HomeAssistant, entry: EimsConfigEntry) -> None:
+async def async_start_assist(
+    hass: HomeAssistant, entry: EimsConfigEntry, inbox: SmsInbox
+) -> AssistBridge | None:
     """Start the entry's bridge when its option is on; it stops when the entry unloads."""
     settings = await hass.async_add_executor_job(_load_settings, hass, entry.options)
     if settings is None:
-        return
+        return None
     if not await async_setup_component(hass, conversation.DOMAIN, {}):
         LOGGER.warning(
             "Assist over SMS is off: the conversation integration is not set up"
         )
-        return
-    bridge = AssistBridge(hass, entry, settings)
-    bridges = hass.data.setdefault(_DATA_BRIDGES, {})
-    bridges[entry.entry_id] = bridge
-    stop = bridge.async_start()
-
-    @callback
-    def async_stop() -> None:
-        stop()
-        bridges.pop(entry.entry_id, None)
-
-    entry.async_on_unload(async_stop)
+        return None
+    bridge = AssistBridge(hass, entry, inbox, settings)
+    entry.async_on_unload(bridge.async_start())
     LOGGER.debug(
         "Assist over SMS answers %s trusted numbers with %s",
         len(settings.trusted_numbers),
         settings.agent_id,
     )
-
-
-@callback
-def async_assist_diagnostics(
-    hass: HomeAssistant, entry: EimsConfigEntry
-) -> dict[str, Any]:
-    """Return the bridge's diagnostics, or that it is off."""
-    bridge = hass.data.get(_DATA_BRIDGES, {}).get(entry.entry_id)
-    if bridge is None:
-        return {"enabled": False}
-    return {"enabled": True, **bridge.as_diagnostics()}
+    return bridge

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-import zoneinfo
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
@@ -12,7 +11,6 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
-    OptionsFlowWithReload,
     SubentryFlowResult,
 )
 from homeassistant.const import (
@@ -24,9 +22,7 @@ from homeassistant.const import (
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.generated.currencies import ACTIVE_CURRENCIES
-from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.core import callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -34,7 +30,6 @@ from homeassistant.helpers.selector import (
     NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
-    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -50,52 +45,29 @@ from .api import (
     EimsLockedError,
     EimsResponseError,
 )
-from .assist import (
-    CONF_ASSIST,
-    AssistOptionsError,
-    async_assist_section,
-    async_check_assist_options,
-)
 from .connection import account_key, async_create_client, split_gateway_url
 from .const import (
     CONF_ACCOUNT,
-    CONF_CURRENCY,
     CONF_ENCRYPTION_KEY,
-    CONF_GATEWAY_TIME_ZONE,
+    CONF_MESSAGE_TYPE,
+    CONF_NUMBERS,
+    CONF_SENDER,
     DEFAULT_PORT,
     DOMAIN,
     LOGGER,
-    NO_CURRENCY,
+    MESSAGE_TYPE_MMS,
+    MESSAGE_TYPE_SMS,
+    SUBENTRY_RECIPIENT,
 )
 from .coordinator import EimsConfigEntry
 from .notify_names import NotifyTarget, next_service_name, service_names
 from .numbers import normalise_numbers
-from .sending import (
-    CONF_MESSAGE_TYPE,
-    CONF_NUMBER_FORMAT,
-    CONF_NUMBERS,
-    CONF_SENDER,
-    MESSAGE_TYPE_MMS,
-    MESSAGE_TYPE_SMS,
-    NUMBER_FORMAT_DIGITS,
-    NUMBER_FORMAT_PLUS,
-    SUBENTRY_RECIPIENT,
-    listing,
-)
-from .tracker import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS
+from .options_flow import EimsOptionsFlow, push_report_url
+from .sending import listing
 
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 PORT = vol.All(
     NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)),
-    vol.Coerce(int),
-)
-
-TRACKING_WINDOW = vol.All(
-    NumberSelector(
-        NumberSelectorConfig(
-            min=1, max=720, step=1, unit_of_measurement="h", mode=NumberSelectorMode.BOX
-        )
-    ),
     vol.Coerce(int),
 )
 
@@ -155,24 +127,6 @@ def _normalise(user_input: Mapping[str, Any]) -> dict[str, Any] | None:
     if not data.get(CONF_ENCRYPTION_KEY):
         data.pop(CONF_ENCRYPTION_KEY, None)
     return data
-
-
-def push_report_url(hass: HomeAssistant, webhook_id: str) -> str:
-    """Return the URL to paste into the gateway's push report setting ("-" without one)."""
-    try:
-        return webhook.async_generate_url(hass, webhook_id)
-    except NoURLAvailableError:
-        return "-"
-
-
-def notify_services(hass: HomeAssistant, entry: ConfigEntry) -> str:
-    """Return the entry's named notify services, the account's first, as the UI lists them."""
-    names = service_names(hass.config_entries.async_entries(DOMAIN))
-    return ", ".join(
-        f"notify.{name}"
-        for target, name in names.items()
-        if target.entry_id == entry.entry_id
-    )
 
 
 class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -286,76 +240,6 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
             description_placeholders={CONF_ACCOUNT: entry.data[CONF_ACCOUNT]},
-        )
-
-
-class EimsOptionsFlow(OptionsFlowWithReload):
-    """Change how the account's figures and times are read."""
-
-    async def async_step_init(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the currency, the gateway's time zone and Assist over SMS."""
-        errors: dict[str, str] = {}
-        placeholders = {
-            "webhook_url": push_report_url(
-                self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
-            ),
-            "notify_services": notify_services(self.hass, self.config_entry),
-        }
-        assist_fields = await async_assist_section(self.hass)
-        if user_input is not None:
-            try:
-                assist = await async_check_assist_options(
-                    # A form sent without the section gets its defaults: Assist off.
-                    self.hass,
-                    assist_fields.schema(user_input.get(CONF_ASSIST, {})),
-                )
-            except AssistOptionsError as err:
-                errors["base"] = err.key
-                placeholders.update(err.placeholders)
-            else:
-                return self.async_create_entry(data={**user_input, CONF_ASSIST: assist})
-        zones = await self.hass.async_add_executor_job(zoneinfo.available_timezones)
-        schema = vol.Schema(
-            {
-                vol.Required(CONF_CURRENCY, default=NO_CURRENCY): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[NO_CURRENCY, *sorted(ACTIVE_CURRENCIES)],
-                        mode=SelectSelectorMode.DROPDOWN,
-                        translation_key=CONF_CURRENCY,
-                        sort=False,
-                    )
-                ),
-                vol.Required(
-                    CONF_GATEWAY_TIME_ZONE, default=self.hass.config.time_zone
-                ): SelectSelector(
-                    SelectSelectorConfig(
-                        options=sorted(zones), mode=SelectSelectorMode.DROPDOWN
-                    )
-                ),
-                vol.Required(
-                    CONF_NUMBER_FORMAT, default=NUMBER_FORMAT_PLUS
-                ): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[NUMBER_FORMAT_PLUS, NUMBER_FORMAT_DIGITS],
-                        translation_key=CONF_NUMBER_FORMAT,
-                    )
-                ),
-                vol.Required(
-                    CONF_TRACKING_WINDOW, default=DEFAULT_TRACKING_WINDOW_HOURS
-                ): TRACKING_WINDOW,
-                # No default of its own, so the frontend shows its fields' defaults.
-                vol.Optional(CONF_ASSIST): assist_fields,
-            }
-        )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or self.config_entry.options
-            ),
-            errors=errors,
-            description_placeholders=placeholders,
         )
 
 

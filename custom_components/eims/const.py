@@ -19,6 +19,35 @@ CONF_GATEWAY_TIME_ZONE: Final = "gateway_time_zone"
 
 NO_CURRENCY: Final = "none"
 
+# Entry option: how numbers travel to the gateway, "+447911123456" or "447911123456".
+CONF_NUMBER_FORMAT: Final = "number_format"
+NUMBER_FORMAT_PLUS: Final = "plus"
+NUMBER_FORMAT_DIGITS: Final = "digits"
+
+# Recipient subentries: the title is the recipient's name.
+SUBENTRY_RECIPIENT: Final = "recipient"
+CONF_NUMBERS: Final = "numbers"
+CONF_SENDER: Final = "sender"
+CONF_MESSAGE_TYPE: Final = "message_type"
+MESSAGE_TYPE_SMS: Final = "sms"
+MESSAGE_TYPE_MMS: Final = "mms"
+
+# Entry option: how long a sent message is followed before it counts as expired.
+CONF_TRACKING_WINDOW: Final = "tracking_window"
+DEFAULT_TRACKING_WINDOW_HOURS: Final = 72
+
+# Assist over SMS: one section of the options flow, stored as a mapping under CONF_ASSIST.
+CONF_ASSIST: Final = "assist"
+CONF_ENABLED: Final = "enabled"
+CONF_TRUSTED_NUMBERS: Final = "trusted_numbers"
+CONF_AGENT_ID: Final = "agent_id"
+CONF_LANGUAGE: Final = "language"
+CONF_RATE_LIMIT: Final = "rate_limit"
+# conversation.HOME_ASSISTANT_AGENT, spelled out: importing conversation costs ~170 ms.
+DEFAULT_AGENT_ID: Final = "conversation.home_assistant"
+DEFAULT_RATE_LIMIT: Final = 5
+MAX_RATE_LIMIT: Final = 60
+
 # Inbound SMS and pending delivery reports are what users wait for: poll them often.
 UPDATE_INTERVAL: Final = timedelta(seconds=30)
 # The balance only moves when we send (then it is refreshed at once) or when the account is topped up.

@@ -1,24 +1,22 @@
-"""The coordinator polling one EIMS account."""
+"""The coordinators of one EIMS account, one per cadence, and what a loaded entry holds."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
-
-from .api import (
-    Balance,
-    EimsAuthError,
-    EimsClient,
-    EimsError,
-    EimsStatusError,
-    SendResult,
+from homeassistant.helpers.update_coordinator import (
+    DataUpdateCoordinator,
+    TimestampDataUpdateCoordinator,
+    UpdateFailed,
 )
+
+from .api import Balance, EimsAuthError, EimsClient, EimsError, EimsStatusError
 from .const import BALANCE_INTERVAL, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .errors import as_ha_error
 from .inbox import SmsInbox
@@ -26,82 +24,120 @@ from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
 from .questions import QuestionBook
 from .tracker import DeliveryTracker
 
+if TYPE_CHECKING:
+    from .assist import AssistBridge
+
 
 @dataclass(kw_only=True)
 class EimsRuntimeData:
-    """What a loaded entry holds."""
+    """Everything a loaded entry owns."""
 
     client: EimsClient
-    coordinator: EimsCoordinator
+    balance: EimsBalanceCoordinator
+    messages: EimsMessagesCoordinator
+    inbox: SmsInbox
+    tracker: DeliveryTracker
     questions: QuestionBook
+    # Assist over SMS, when its option is on and the conversation integration is set up.
+    assist: AssistBridge | None = None
 
 
 type EimsConfigEntry = ConfigEntry[EimsRuntimeData]
 
 
-@dataclass(frozen=True, kw_only=True)
-class EimsData:
-    """What the last poll found."""
+async def _async_ask_gateway[T](
+    hass: HomeAssistant,
+    entry: EimsConfigEntry,
+    request: Callable[[], Awaitable[T]],
+    retry_after: timedelta | None = None,
+) -> T:
+    """Run one poll, turning the client's errors into the coordinator's, repairs included."""
+    try:
+        data = await request()
+    except EimsAuthError as err:
+        raise as_ha_error(err, ConfigEntryAuthFailed) from err
+    except EimsError as err:
+        if isinstance(err, EimsStatusError) and err.reason in ACCESS_ISSUES:
+            async_raise_issue(hass, entry, err.reason)
+        failed = as_ha_error(err, UpdateFailed)
+        if retry_after is not None:
+            failed.retry_after = retry_after.total_seconds()
+        raise failed from err
+    # The gateway refuses every request while locked or IP-limited: any answer clears them.
+    async_clear_issues(hass, entry, *ACCESS_ISSUES)
+    return data
 
-    balance: Balance
-    balance_updated_at: datetime
 
+class EimsBalanceCoordinator(TimestampDataUpdateCoordinator[Balance]):
+    """
+    The account's balance, fetched now and then and right after a send.
 
-class EimsCoordinator(DataUpdateCoordinator[EimsData]):
-    """Poll the gateway: the balance now and then, and what users wait for every cycle."""
+    It only moves when we send or when the account is topped up.
+    """
 
     config_entry: EimsConfigEntry
 
     def __init__(
         self, hass: HomeAssistant, entry: EimsConfigEntry, client: EimsClient
     ) -> None:
-        """Create the coordinator of one account."""
+        """Create the balance coordinator of one account."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {entry.title}",
+            name=f"{DOMAIN} {entry.title} balance",
+            update_interval=BALANCE_INTERVAL,
+        )
+        self._client = client
+
+    async def _async_update_data(self) -> Balance:
+        # A failed poll is retried at the messages' pace, not half an hour later.
+        return await _async_ask_gateway(
+            self.hass, self.config_entry, self._client.get_balance, UPDATE_INTERVAL
+        )
+
+
+@callback
+def _keep_polling() -> None:
+    """Listen to nothing: a coordinator polls only while it has a listener."""
+
+
+class EimsMessagesCoordinator(DataUpdateCoordinator[None]):
+    """
+    What users wait for, every cycle: inbound SMS and pending delivery reports.
+
+    It holds no data: the inbox and the tracker keep what it fetched and tell their own
+    listeners, so their entities stay true while the gateway is away.
+    """
+
+    config_entry: EimsConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: EimsConfigEntry,
+        client: EimsClient,
+        inbox: SmsInbox,
+        tracker: DeliveryTracker,
+    ) -> None:
+        """Create the messages coordinator of one account."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title} messages",
             update_interval=UPDATE_INTERVAL,
         )
-        self.client = client
-        self.inbox = SmsInbox(hass, entry.entry_id)
-        self.tracker = DeliveryTracker(hass, entry, client)
-        self._balance_due = True
+        self._client = client
+        self._inbox = inbox
+        self._tracker = tracker
+        # No entity listens to it (the inbox and the tracker tell theirs): poll regardless.
+        self.async_add_listener(_keep_polling)
 
-    @callback
-    def async_handle_sent(self, result: SendResult, origin: str) -> None:
-        """Take note of a send: follow its messages' delivery; the balance has moved."""
-        self.tracker.async_track(result.messages, origin)
-        self.request_balance()
-        self.config_entry.async_create_task(self.hass, self.async_request_refresh())
+    async def _async_poll(self) -> None:
+        # SMS first: a failing report poll must not hold them back.
+        await self._inbox.async_fetch(self._client)
+        await self._tracker.async_poll()
 
-    @callback
-    def request_balance(self) -> None:
-        """Fetch the balance on the next refresh (after a send, or on the user's request)."""
-        self._balance_due = True
-
-    def _balance_is_due(self) -> bool:
-        return (
-            self._balance_due
-            or self.data is None
-            or dt_util.utcnow() - self.data.balance_updated_at >= BALANCE_INTERVAL
-        )
-
-    async def _async_update_data(self) -> EimsData:
-        try:
-            # SMS first: a failing balance call must not hold them back.
-            await self.inbox.async_fetch(self.client)
-            await self.tracker.async_poll()
-            data = self.data
-            if self._balance_is_due():
-                balance = await self.client.get_balance()
-                self._balance_due = False
-                data = EimsData(balance=balance, balance_updated_at=dt_util.utcnow())
-        except EimsAuthError as err:
-            raise as_ha_error(err, ConfigEntryAuthFailed) from err
-        except EimsError as err:
-            if isinstance(err, EimsStatusError) and err.reason in ACCESS_ISSUES:
-                async_raise_issue(self.hass, self.config_entry, err.reason)
-            raise as_ha_error(err, UpdateFailed) from err
-        async_clear_issues(self.hass, self.config_entry, *ACCESS_ISSUES)
-        return data
+    async def _async_update_data(self) -> None:
+        await _async_ask_gateway(self.hass, self.config_entry, self._async_poll)

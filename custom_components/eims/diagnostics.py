@@ -8,9 +8,9 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
-from .assist import CONF_TRUSTED_NUMBERS, async_assist_diagnostics
-from .const import CONF_ACCOUNT, CONF_ENCRYPTION_KEY
+from .const import CONF_ACCOUNT, CONF_ENCRYPTION_KEY, CONF_TRUSTED_NUMBERS
 from .coordinator import EimsConfigEntry
 
 TO_REDACT = {
@@ -26,26 +26,38 @@ async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: EimsConfigEntry
 ) -> dict[str, Any]:
     """Return what helps debug an account, with every secret redacted."""
-    coordinator = entry.runtime_data.coordinator
-    data = coordinator.data
+    runtime = entry.runtime_data
+    balance, messages = runtime.balance, runtime.messages
     return {
         "entry": {
             "title": "**REDACTED**",
             "data": async_redact_data(entry.data, TO_REDACT),
             "options": async_redact_data(entry.options, TO_REDACT),
         },
-        "last_poll": {
-            "success": coordinator.last_update_success,
-            "exception": repr(coordinator.last_exception)
-            if coordinator.last_exception
+        "balance_poll": {
+            **_poll_diagnostics(balance),
+            "balance": str(balance.data.balance) if balance.data else None,
+            "gift": str(balance.data.gift) if balance.data else None,
+            "updated_at": balance.last_update_success_time.isoformat()
+            if balance.last_update_success_time
             else None,
-            "balance": str(data.balance.balance) if data else None,
-            "gift": str(data.balance.gift) if data else None,
-            "balance_updated_at": data.balance_updated_at.isoformat() if data else None,
         },
-        "requests": asdict(entry.runtime_data.client.stats),
-        "inbox": coordinator.inbox.counts(),
-        "deliveries": coordinator.tracker.diagnostics(),
-        "questions": {"pending": entry.runtime_data.questions.pending},
-        "assist": async_assist_diagnostics(hass, entry),
+        "messages_poll": _poll_diagnostics(messages),
+        "requests": asdict(runtime.client.stats),
+        "inbox": runtime.inbox.counts(),
+        "deliveries": runtime.tracker.diagnostics(),
+        "questions": {"pending": runtime.questions.pending},
+        "assist": {"enabled": True, **runtime.assist.as_diagnostics()}
+        if runtime.assist
+        else {"enabled": False},
+    }
+
+
+def _poll_diagnostics(coordinator: DataUpdateCoordinator[Any]) -> dict[str, Any]:
+    """Return whether a coordinator's last poll worked, and why not."""
+    return {
+        "success": coordinator.last_update_success,
+        "exception": repr(coordinator.last_exception)
+        if coordinator.last_exception
+        else None,
     }

@@ -8,7 +8,7 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_ACCOUNT, DOMAIN, MANUFACTURER, MODEL
-from .coordinator import EimsConfigEntry, EimsCoordinator
+from .coordinator import EimsBalanceCoordinator, EimsConfigEntry
 
 
 def account_device_info(entry: EimsConfigEntry) -> DeviceInfo:
@@ -23,13 +23,13 @@ def account_device_info(entry: EimsConfigEntry) -> DeviceInfo:
     )
 
 
-class EimsEntity(CoordinatorEntity[EimsCoordinator]):
-    """An entity of one EIMS account."""
+class EimsEntity(CoordinatorEntity[EimsBalanceCoordinator]):
+    """An entity of one EIMS account showing what the balance coordinator fetched."""
 
     _attr_has_entity_name = True
 
     def __init__(
-        self, coordinator: EimsCoordinator, description: EntityDescription
+        self, coordinator: EimsBalanceCoordinator, description: EntityDescription
     ) -> None:
         """Attach the entity to the account's device."""
         super().__init__(coordinator)

@@ -12,7 +12,7 @@ from .entity import account_device_info
 from .inbox import SmsInbox, sms_attributes
 from .tracker import FINAL_STATUSES, DeliveryReport, DeliveryStatus, DeliveryTracker
 
-# Entities only relay what the coordinator fetched.
+# Entities only relay what the messages coordinator fetched.
 PARALLEL_UPDATES = 0
 
 EVENT_RECEIVED = "received"
@@ -59,7 +59,7 @@ class EimsReceivedSmsEvent(EimsEvent):
     def __init__(self, entry: EimsConfigEntry) -> None:
         """Attach the entity to the account's inbox."""
         super().__init__(entry, RECEIVED_SMS)
-        self._inbox: SmsInbox = entry.runtime_data.coordinator.inbox
+        self._inbox: SmsInbox = entry.runtime_data.inbox
 
     async def async_added_to_hass(self) -> None:
         """Listen to the inbox."""
@@ -88,7 +88,7 @@ class EimsDeliveryReportEvent(EimsEvent):
     def __init__(self, entry: EimsConfigEntry) -> None:
         """Attach the entity to the account's delivery tracker."""
         super().__init__(entry, DELIVERY_REPORT)
-        self._tracker: DeliveryTracker = entry.runtime_data.coordinator.tracker
+        self._tracker: DeliveryTracker = entry.runtime_data.tracker
 
     async def async_added_to_hass(self) -> None:
         """Listen to the tracker."""

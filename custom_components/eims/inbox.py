@@ -178,7 +178,8 @@ class SmsInbox:
         # Insertion-ordered: the oldest fingerprints are forgotten first.
         self._seen: dict[str, float] = {}
         self._unreadable: list[_StoredUnreadable] = []
-        self._listeners: list[SmsListener] = []
+        # Each with whether it hears SMS that answered a question.
+        self._listeners: list[tuple[SmsListener, bool]] = []
         self._reply_handler: ReplyHandler | None = None
         self._lock = asyncio.Lock()
         self._reading: asyncio.Task[bool] | None = None
@@ -228,10 +229,17 @@ class SmsInbox:
             pass
 
     @callback
-    def async_add_listener(self, listener: SmsListener) -> CALLBACK_TYPE:
-        """Call `listener` with every SMS announced from now on; return the remover."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+    def async_add_listener(
+        self, listener: SmsListener, *, with_replies: bool = True
+    ) -> CALLBACK_TYPE:
+        """
+        Call `listener` with every SMS announced from now on; return the remover.
+
+        Without replies, SMS that answered a question asked with `eims.ask` are left out.
+        """
+        subscription = (listener, with_replies)
+        self._listeners.append(subscription)
+        return lambda: self._listeners.remove(subscription)
 
     @callback
     def async_set_reply_handler(self, handler: ReplyHandler) -> CALLBACK_TYPE:
@@ -347,8 +355,9 @@ class SmsInbox:
         if self._reply_handler is not None and (ask_id := self._reply_handler(sms)):
             data[ATTR_ASK_ID] = ask_id
         self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
-        for listener in list(self._listeners):
-            listener(sms)
+        for listener, with_replies in list(self._listeners):
+            if with_replies or ATTR_ASK_ID not in data:
+                listener(sms)
         self.stats.announced += 1
 
     async def _async_save(self) -> None:

@@ -43,15 +43,18 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from homeassistant.util import slugify
 import voluptuous as vol
 
-from .const import DOMAIN, MANUFACTURER
+from .const import (
+    CONF_MESSAGE_TYPE,
+    DOMAIN,
+    MANUFACTURER,
+    MESSAGE_TYPE_MMS,
+    SUBENTRY_RECIPIENT,
+)
 from .coordinator import EimsConfigEntry
 from .entity import account_device_info
 from .notify_names import NotifyTarget, service_names
 from .sending import (
-    CONF_MESSAGE_TYPE,
-    MESSAGE_TYPE_MMS,
     ORIGIN_NOTIFY,
-    SUBENTRY_RECIPIENT,
     MessageOptions,
     OutgoingMessage,
     async_send,

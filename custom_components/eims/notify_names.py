@@ -9,8 +9,7 @@ from typing import Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.util import slugify
 
-from .const import CONF_ACCOUNT, DOMAIN
-from .sending import SUBENTRY_RECIPIENT
+from .const import CONF_ACCOUNT, DOMAIN, SUBENTRY_RECIPIENT
 
 # Sorts after every ULID: a recipient or account not yet created is the newest.
 _NEWEST: Final = "~"

@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterator
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
+from .const import CONF_NUMBERS, SUBENTRY_RECIPIENT
 from .matching import sender_key
-from .sending import CONF_NUMBERS, SUBENTRY_RECIPIENT
 
 
 def _recipients(entry: ConfigEntry) -> Iterator[ConfigSubentry]:

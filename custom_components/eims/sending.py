@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 
@@ -24,7 +24,16 @@ from .api import (
     SmsType,
     format_gateway_time,
 )
-from .const import DOMAIN, LOGGER
+from .const import (
+    CONF_MESSAGE_TYPE,
+    CONF_NUMBER_FORMAT,
+    CONF_NUMBERS,
+    CONF_SENDER,
+    DOMAIN,
+    LOGGER,
+    MESSAGE_TYPE_MMS,
+    NUMBER_FORMAT_PLUS,
+)
 from .coordinator import EimsConfigEntry
 from .errors import as_ha_error
 from .issues import (
@@ -35,19 +44,6 @@ from .issues import (
 )
 from .numbers import ParsedNumbers, mask_number, normalise_numbers
 from .segments import SegmentInfo, count_segments
-
-# Entry option: how numbers travel to the gateway, "+447911123456" or "447911123456".
-CONF_NUMBER_FORMAT: Final = "number_format"
-NUMBER_FORMAT_PLUS: Final = "plus"
-NUMBER_FORMAT_DIGITS: Final = "digits"
-
-# Recipient subentries: the title is the recipient's name.
-SUBENTRY_RECIPIENT: Final = "recipient"
-CONF_NUMBERS: Final = "numbers"
-CONF_SENDER: Final = "sender"
-CONF_MESSAGE_TYPE: Final = "message_type"
-MESSAGE_TYPE_SMS: Final = "sms"
-MESSAGE_TYPE_MMS: Final = "mms"
 
 ORIGIN_ACTION: Final = "action"
 ORIGIN_NOTIFY: Final = "notify"
@@ -269,6 +265,18 @@ async def _async_prepare(
     return _Prepared(request, parsed.invalid, segments)
 
 
+@callback
+def async_note_sent(
+    hass: HomeAssistant, entry: EimsConfigEntry, result: SendResult, origin: str
+) -> None:
+    """Follow the delivery of what the gateway accepted; poll the balance and messages now."""
+    runtime = entry.runtime_data
+    runtime.tracker.async_track(result.messages, origin)
+    # The balance has moved; replies and quick reports may already be waiting.
+    for coordinator in (runtime.balance, runtime.messages):
+        entry.async_create_task(hass, coordinator.async_request_refresh())
+
+
 def gateway_error(
     hass: HomeAssistant, entry: EimsConfigEntry, err: EimsError
 ) -> HomeAssistantError:
@@ -293,13 +301,12 @@ async def async_send(
     when the gateway refuses or does not answer.
     """
     prepared = await _async_prepare(hass, entry, outgoing)
-    coordinator = entry.runtime_data.coordinator
     numbers = len(prepared.request.numbers)
     try:
         # Each request's messages are followed as soon as it is accepted: 10,000 per loop step.
         result = await entry.runtime_data.client.send_sms(
             [prepared.request],
-            partial(coordinator.tracker.async_track, origin=origin),
+            partial(entry.runtime_data.tracker.async_track, origin=origin),
         )
     except EimsError as err:
         accepted = err.partial
@@ -311,7 +318,7 @@ async def async_send(
                 err,
             )
             # Earlier batches went out: their ids are tracked like any send.
-            coordinator.async_handle_sent(accepted, origin)
+            async_note_sent(hass, entry, accepted, origin)
         # Only a failed connect proves nothing was sent; anything later may have sent it.
         if isinstance(err, EimsConnectionError) and not isinstance(
             err, EimsCannotConnectError
@@ -336,7 +343,7 @@ async def async_send(
         result.fail,
     )
     async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
-    coordinator.async_handle_sent(result, origin)
+    async_note_sent(hass, entry, result, origin)
     return SendOutcome(
         result=result, invalid=prepared.invalid, segments=prepared.segments
     )

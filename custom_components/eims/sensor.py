@@ -18,12 +18,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .api import Balance
 from .const import CONF_CURRENCY, NO_CURRENCY
-from .coordinator import EimsConfigEntry, EimsCoordinator, EimsData
+from .coordinator import EimsBalanceCoordinator, EimsConfigEntry
 from .entity import EimsEntity, account_device_info
 from .tracker import DeliveryStatus, DeliveryTracker
 
-# The coordinator fetches everything; entities only read it.
+# The coordinators fetch everything; entities only read it.
 PARALLEL_UPDATES = 0
 
 
@@ -31,19 +32,19 @@ PARALLEL_UPDATES = 0
 class EimsBalanceDescription(SensorEntityDescription):
     """A sensor showing one of the account's balances."""
 
-    value_fn: Callable[[EimsData], Decimal]
+    value_fn: Callable[[Balance], Decimal]
 
 
 BALANCE_SENSORS: tuple[EimsBalanceDescription, ...] = (
     EimsBalanceDescription(
         key="balance",
         translation_key="balance",
-        value_fn=lambda data: data.balance.balance,
+        value_fn=lambda balance: balance.balance,
     ),
     EimsBalanceDescription(
         key="gift",
         translation_key="gift",
-        value_fn=lambda data: data.balance.gift,
+        value_fn=lambda balance: balance.gift,
     ),
 )
 
@@ -54,9 +55,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up the account's sensors."""
-    coordinator = entry.runtime_data.coordinator
+    balance = entry.runtime_data.balance
     async_add_entities(
-        EimsBalanceSensor(coordinator, description) for description in BALANCE_SENSORS
+        EimsBalanceSensor(balance, description) for description in BALANCE_SENSORS
     )
     async_add_entities(
         EimsDeliverySensor(entry, description) for description in DELIVERY_SENSORS
@@ -69,7 +70,7 @@ class EimsBalanceSensor(EimsEntity, SensorEntity):
     entity_description: EimsBalanceDescription
 
     def __init__(
-        self, coordinator: EimsCoordinator, description: EimsBalanceDescription
+        self, coordinator: EimsBalanceCoordinator, description: EimsBalanceDescription
     ) -> None:
         """Set the unit from the entry's currency option."""
         super().__init__(coordinator, description)
@@ -87,11 +88,6 @@ class EimsBalanceSensor(EimsEntity, SensorEntity):
         """Return the balance without the gateway's padding zeros ("99.990000" is 99.99)."""
         value = self.entity_description.value_fn(self.coordinator.data)
         return Decimal(format(value.normalize(), "f"))
-
-    async def async_update(self) -> None:
-        """Fetch the balance now: `homeassistant.update_entity` lands here."""
-        self.coordinator.request_balance()
-        await super().async_update()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,8 +151,8 @@ class EimsDeliverySensor(SensorEntity):
     ) -> None:
         """Attach the sensor to the account's device and delivery tracker."""
         # Not a coordinator entity: the tracker's figures stay true while the gateway is away.
-        self._coordinator = entry.runtime_data.coordinator
-        self._tracker = self._coordinator.tracker
+        self._messages = entry.runtime_data.messages
+        self._tracker = entry.runtime_data.tracker
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_device_info = account_device_info(entry)
@@ -170,7 +166,7 @@ class EimsDeliverySensor(SensorEntity):
 
     async def async_update(self) -> None:
         """Ask the gateway for reports now: `homeassistant.update_entity` lands here."""
-        await self._coordinator.async_request_refresh()
+        await self._messages.async_request_refresh()
 
     @property
     def native_value(self) -> StateType:

@@ -36,6 +36,7 @@ from .sending import (
     ORIGIN_JOB,
     OutgoingMessage,
     as_aware,
+    async_note_sent,
     async_parse_numbers,
     async_send,
     check_message,
@@ -193,7 +194,7 @@ async def _async_create_job(call: ServiceCall) -> ServiceResponse:
     except EimsError as err:
         raise gateway_error(hass, entry, err) from err
     # A job's messages get their ids on the gateway: only the balance can be followed.
-    entry.runtime_data.coordinator.async_handle_sent(SendResult(), ORIGIN_JOB)
+    async_note_sent(hass, entry, SendResult(), ORIGIN_JOB)
     return {"job_id": job_id}
 
 

@@ -24,11 +24,9 @@ from .api import (
     SendStatus,
     SentMessage,
 )
-from .const import DOMAIN, LOGGER
+from .const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
 from .numbers import mask_number
 
-CONF_TRACKING_WINDOW: Final = "tracking_window"
-DEFAULT_TRACKING_WINDOW_HOURS: Final = 72
 EVENT_DELIVERY_REPORT: Final = f"{DOMAIN}_delivery_report"
 
 STORAGE_VERSION: Final = 1

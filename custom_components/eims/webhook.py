@@ -77,9 +77,7 @@ def async_register_webhook(
         DOMAIN,
         f"EIMS delivery reports ({entry.title})",
         webhook_id,
-        partial(
-            async_handle_report_push, entry.runtime_data.coordinator.tracker, entry
-        ),
+        partial(async_handle_report_push, entry.runtime_data.tracker, entry),
         allowed_methods=("PUT", "POST"),
     )
     return partial(webhook.async_unregister, hass, webhook_id)
