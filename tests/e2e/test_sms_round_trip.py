@@ -134,7 +134,7 @@ async def _set_options(
 async def _receive_sms(
     hass_api: HassApi, account: str, entry_id: str, entities: dict[str, str]
 ) -> None:
-    """An SMS waiting on the gateway is fetched when a sensor is updated, and announced."""
+    """An SMS waiting on the gateway is fetched when a delivery sensor is updated, and announced."""
     async with hass_api.ws_subscribe_events(f"{DOMAIN}_sms_received") as received:
         injected = await hass_api.simulator_control(
             f"/accounts/{account}/inbound",
@@ -142,7 +142,10 @@ async def _receive_sms(
         )
         called_at = datetime.now(UTC)
         await hass_api.call_service(
-            "homeassistant", "update_entity", {"entity_id": entities["balance"]}
+            # Delivery sensors update with the messages poll, which reads the inbox.
+            "homeassistant",
+            "update_entity",
+            {"entity_id": entities["awaiting_report"]},
         )
         returned_at = datetime.now(UTC)
         event = await received.wait_for(
