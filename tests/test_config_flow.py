@@ -296,6 +296,8 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
         CONF_GATEWAY_TIME_ZONE: "Asia/Shanghai",
         "number_format": "plus",
         "tracking_window": 72,
+        "duplicate_window": 60,
+        "daily_limit": 0,
         "assist": {
             "enabled": False,
             "trusted_numbers": [],

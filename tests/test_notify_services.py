@@ -22,6 +22,7 @@ from custom_components.eims.const import DOMAIN
 from custom_components.eims.notify_names import NotifyTarget, assign_names
 from simulator.testing import RunningSimulator
 
+from .common import async_set_up_account
 from .test_notify import RECIPIENTS as FAMILY_AND_FRAME
 
 RECIPIENTS = [
@@ -45,17 +46,7 @@ def _our_services(hass: HomeAssistant) -> list[str]:
 
 async def _set_up(hass: HomeAssistant, sim_entry: MockConfigEntry) -> MockConfigEntry:
     """Set the simulator's account up with three recipients."""
-    with_recipients = MockConfigEntry(
-        domain=DOMAIN,
-        title=sim_entry.title,
-        unique_id=sim_entry.unique_id,
-        data=dict(sim_entry.data),
-        subentries_data=RECIPIENTS,
-    )
-    with_recipients.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(with_recipients.entry_id)
-    await hass.async_block_till_done()
-    return with_recipients
+    return await async_set_up_account(hass, sim_entry, subentries=RECIPIENTS)
 
 
 @pytest.fixture

@@ -136,6 +136,7 @@ async def test_send_response_matches_simulator(
         ],
         "failed": [],
         "invalid": [],
+        "suppressed": [],
         "segments": 1,
         "encoding": "GSM-7",
     }

@@ -19,6 +19,7 @@ from .inbox import SmsInbox, async_remove_inbox
 from .notify import async_setup_notify_services
 from .questions import QuestionBook, async_remove_questions
 from .services import async_setup_services
+from .spending import SpendingGuard, async_remove_spending
 from .tracker import DeliveryTracker, async_remove_store
 from .webhook import async_register_webhook
 
@@ -45,6 +46,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     questions = QuestionBook(hass, entry.entry_id, inbox)
     await questions.async_load()
     entry.async_on_unload(questions.async_flush)
+    spending = SpendingGuard(hass, entry)
+    await spending.async_load()
+    entry.async_on_unload(spending.async_flush)
     messages = EimsMessagesCoordinator(hass, entry, client, inbox, tracker)
     balance = EimsBalanceCoordinator(hass, entry, client)
     # SMS first: they are what users wait for.
@@ -57,6 +61,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
         inbox=inbox,
         tracker=tracker,
         questions=questions,
+        spending=spending,
     )
     entry.async_on_unload(async_register_webhook(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -91,6 +96,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> Non
     await async_remove_inbox(hass, entry.entry_id)
     await async_remove_questions(hass, entry.entry_id)
     await async_remove_store(hass, entry.entry_id)
+    await async_remove_spending(hass, entry.entry_id)
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:

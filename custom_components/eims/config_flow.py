@@ -57,6 +57,7 @@ from .const import (
     LOGGER,
     MESSAGE_TYPE_MMS,
     MESSAGE_TYPE_SMS,
+    SUBENTRY_DEVICE,
     SUBENTRY_RECIPIENT,
 )
 from .coordinator import EimsConfigEntry
@@ -147,7 +148,10 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
         """Recipients are subentries: each one is a notify entity."""
-        return {SUBENTRY_RECIPIENT: RecipientSubentryFlow}
+        return {
+            SUBENTRY_RECIPIENT: RecipientSubentryFlow,
+            SUBENTRY_DEVICE: DeviceSubentryFlow,
+        }
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -243,13 +247,17 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-RECIPIENT_SCHEMA = vol.Schema(
+DEVICE_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_NAME): TextSelector(),
         vol.Required(CONF_NUMBERS): TextSelector(
             TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
         ),
         vol.Optional(CONF_SENDER): TextSelector(),
+    }
+)
+RECIPIENT_SCHEMA = DEVICE_SCHEMA.extend(
+    {
         vol.Required(CONF_MESSAGE_TYPE, default=MESSAGE_TYPE_SMS): SelectSelector(
             SelectSelectorConfig(
                 options=[MESSAGE_TYPE_SMS, MESSAGE_TYPE_MMS],
@@ -262,6 +270,8 @@ RECIPIENT_SCHEMA = vol.Schema(
 
 class RecipientSubentryFlow(ConfigSubentryFlow):
     """Add or change a recipient: a name, its numbers, a sender id, SMS or MMS."""
+
+    schema = RECIPIENT_SCHEMA
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -285,9 +295,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 )
         return self.async_show_form(
             step_id="user",
-            data_schema=self.add_suggested_values_to_schema(
-                RECIPIENT_SCHEMA, user_input
-            ),
+            data_schema=self.add_suggested_values_to_schema(self.schema, user_input),
             errors=errors,
             description_placeholders=placeholders,
         )
@@ -315,7 +323,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(
-                RECIPIENT_SCHEMA,
+                self.schema,
                 user_input or {CONF_NAME: subentry.title, **subentry.data},
             ),
             errors=errors,
@@ -339,10 +347,15 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         if not parsed.valid:
             errors[CONF_NUMBERS] = "no_numbers"
             return None
-        data = {
-            CONF_NUMBERS: parsed.valid,
-            CONF_MESSAGE_TYPE: user_input[CONF_MESSAGE_TYPE],
-        }
+        data = {CONF_NUMBERS: parsed.valid}
+        if CONF_MESSAGE_TYPE in user_input:
+            data[CONF_MESSAGE_TYPE] = user_input[CONF_MESSAGE_TYPE]
         if sender := user_input.get(CONF_SENDER, "").strip():
             data[CONF_SENDER] = sender
         return data
+
+
+class DeviceSubentryFlow(RecipientSubentryFlow):
+    """Add or change an SMS-controlled device: its text goes exactly as written, in GSM-7."""
+
+    schema = DEVICE_SCHEMA

@@ -26,6 +26,9 @@ NUMBER_FORMAT_DIGITS: Final = "digits"
 
 # Recipient subentries: the title is the recipient's name.
 SUBENTRY_RECIPIENT: Final = "recipient"
+# SMS-controlled devices (alarm panels, relays, gate openers): text exactly as written, GSM-7.
+SUBENTRY_DEVICE: Final = "device"
+RECIPIENT_TYPES: Final = (SUBENTRY_RECIPIENT, SUBENTRY_DEVICE)
 CONF_NUMBERS: Final = "numbers"
 CONF_SENDER: Final = "sender"
 CONF_MESSAGE_TYPE: Final = "message_type"
@@ -53,3 +56,11 @@ UPDATE_INTERVAL: Final = timedelta(seconds=30)
 # The balance only moves when we send (then it is refreshed at once) or when the account is topped up.
 BALANCE_INTERVAL: Final = timedelta(minutes=30)
 REQUEST_TIMEOUT: Final = 15.0
+
+# Spending guards: the same text to the same number within this many seconds goes once (0: off).
+CONF_DUPLICATE_WINDOW: Final = "duplicate_window"
+DEFAULT_DUPLICATE_WINDOW: Final = 60
+# Most SMS segments an account sends per day (0: no limit). Off by default: any fixed number
+# would refuse somebody's deliberate bulk send; the guards against loops are on by default.
+CONF_DAILY_LIMIT: Final = "daily_limit"
+DEFAULT_DAILY_LIMIT: Final = 0

@@ -22,6 +22,7 @@ from .errors import as_ha_error
 from .inbox import SmsInbox
 from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
 from .questions import QuestionBook
+from .spending import SpendingGuard
 from .tracker import DeliveryTracker
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class EimsRuntimeData:
     inbox: SmsInbox
     tracker: DeliveryTracker
     questions: QuestionBook
+    spending: SpendingGuard
     # Assist over SMS, when its option is on and the conversation integration is set up.
     assist: AssistBridge | None = None
 

@@ -47,6 +47,7 @@ async def async_get_config_entry_diagnostics(
         "inbox": runtime.inbox.counts(),
         "deliveries": runtime.tracker.diagnostics(),
         "questions": {"pending": runtime.questions.pending},
+        "spending": runtime.spending.diagnostics(),
         "assist": {"enabled": True, **runtime.assist.as_diagnostics()}
         if runtime.assist
         else {"enabled": False},

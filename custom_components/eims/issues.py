@@ -18,8 +18,10 @@ INSUFFICIENT_BALANCE: Final = "insufficient_balance"
 ACCESS_ISSUES: Final = (IP_LIMITED, ACCOUNT_LOCKED)
 # A trusted number texts Assist faster than the bridge's rate limit allows.
 ASSIST_RATE_LIMITED: Final = "assist_rate_limited"
+# The account's daily segment limit refused a send; it clears the next day or when raised.
+DAILY_LIMIT_REACHED: Final = "daily_limit_reached"
 # Conditions that cost money or answers, not access: a warning, not an error.
-_WARNINGS: Final = (INSUFFICIENT_BALANCE, ASSIST_RATE_LIMITED)
+_WARNINGS: Final = (INSUFFICIENT_BALANCE, ASSIST_RATE_LIMITED, DAILY_LIMIT_REACHED)
 
 
 def _issue_id(entry: ConfigEntry, key: str) -> str:

@@ -48,7 +48,8 @@ from .const import (
     DOMAIN,
     MANUFACTURER,
     MESSAGE_TYPE_MMS,
-    SUBENTRY_RECIPIENT,
+    RECIPIENT_TYPES,
+    SUBENTRY_DEVICE,
 )
 from .coordinator import EimsConfigEntry
 from .entity import account_device_info
@@ -96,10 +97,7 @@ async def async_setup_entry(
     @callback
     def async_add_recipients() -> None:
         for subentry_id, subentry in entry.subentries.items():
-            if (
-                subentry.subentry_type == SUBENTRY_RECIPIENT
-                and subentry_id not in added
-            ):
+            if subentry.subentry_type in RECIPIENT_TYPES and subentry_id not in added:
                 added.add(subentry_id)
                 async_add_entities(
                     [EimsRecipientNotify(entry, subentry, account.id)],
@@ -118,12 +116,20 @@ async def async_setup_entry(
     )
 
 
+def _model(subentry: ConfigSubentry) -> str:
+    """Return what the recipient's device page shows as its model."""
+    if subentry.subentry_type == SUBENTRY_DEVICE:
+        return "SMS-controlled device"
+    if subentry.data.get(CONF_MESSAGE_TYPE) == MESSAGE_TYPE_MMS:
+        return "MMS"
+    return "SMS"
+
+
 class EimsRecipientNotify(NotifyEntity):
     """A recipient: one or more numbers that get the same message."""
 
     _attr_has_entity_name = True
     _attr_name = None
-    _attr_supported_features = NotifyEntityFeature.TITLE
     _attr_translation_key = "recipient"
 
     def __init__(
@@ -133,13 +139,16 @@ class EimsRecipientNotify(NotifyEntity):
         self._entry = entry
         self._subentry = subentry
         self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
+        # A device's text goes exactly as written: it takes no title.
+        if subentry.subentry_type == SUBENTRY_DEVICE:
+            self._attr_translation_key = "device"
+        else:
+            self._attr_supported_features = NotifyEntityFeature.TITLE
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, self._attr_unique_id)},
             entry_type=DeviceEntryType.SERVICE,
             manufacturer=MANUFACTURER,
-            model="MMS"
-            if subentry.data.get(CONF_MESSAGE_TYPE) == MESSAGE_TYPE_MMS
-            else "SMS",
+            model=_model(subentry),
             name=subentry.title,
             via_device_id=account_device_id,
         )
@@ -272,7 +281,7 @@ class EimsNotificationService(BaseNotificationService):
         recipients = {
             key: subentry
             for subentry in entry.subentries.values()
-            if subentry.subentry_type == SUBENTRY_RECIPIENT
+            if subentry.subentry_type in RECIPIENT_TYPES
             for key in (slugify(subentry.title), *self._names_of(subentry.subentry_id))
         }
         numbers: list[str] = []

@@ -9,7 +9,7 @@ from typing import Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.util import slugify
 
-from .const import CONF_ACCOUNT, DOMAIN, SUBENTRY_RECIPIENT
+from .const import CONF_ACCOUNT, DOMAIN, RECIPIENT_TYPES
 
 # Sorts after every ULID: a recipient or account not yet created is the newest.
 _NEWEST: Final = "~"
@@ -62,7 +62,7 @@ def service_names(
         items.extend(
             (subentry_id, NotifyTarget(entry.entry_id, subentry_id), subentry.title)
             for subentry_id, subentry in entry.subentries.items()
-            if subentry.subentry_type == SUBENTRY_RECIPIENT
+            if subentry.subentry_type in RECIPIENT_TYPES
         )
     if new is not None:
         items.append((_NEWEST, *new))

@@ -40,6 +40,8 @@ from .const import (
     CONF_AGENT_ID,
     CONF_ASSIST,
     CONF_CURRENCY,
+    CONF_DAILY_LIMIT,
+    CONF_DUPLICATE_WINDOW,
     CONF_ENABLED,
     CONF_GATEWAY_TIME_ZONE,
     CONF_LANGUAGE,
@@ -48,6 +50,8 @@ from .const import (
     CONF_TRACKING_WINDOW,
     CONF_TRUSTED_NUMBERS,
     DEFAULT_AGENT_ID,
+    DEFAULT_DAILY_LIMIT,
+    DEFAULT_DUPLICATE_WINDOW,
     DEFAULT_RATE_LIMIT,
     DEFAULT_TRACKING_WINDOW_HOURS,
     DOMAIN,
@@ -65,6 +69,24 @@ TRACKING_WINDOW = vol.All(
         NumberSelectorConfig(
             min=1, max=720, step=1, unit_of_measurement="h", mode=NumberSelectorMode.BOX
         )
+    ),
+    vol.Coerce(int),
+)
+DUPLICATE_WINDOW = vol.All(
+    NumberSelector(
+        NumberSelectorConfig(
+            min=0,
+            max=86400,
+            step=1,
+            unit_of_measurement="s",
+            mode=NumberSelectorMode.BOX,
+        )
+    ),
+    vol.Coerce(int),
+)
+DAILY_LIMIT = vol.All(
+    NumberSelector(
+        NumberSelectorConfig(min=0, max=1_000_000, step=1, mode=NumberSelectorMode.BOX)
     ),
     vol.Coerce(int),
 )
@@ -226,6 +248,12 @@ class EimsOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_TRACKING_WINDOW, default=DEFAULT_TRACKING_WINDOW_HOURS
                 ): TRACKING_WINDOW,
+                vol.Required(
+                    CONF_DUPLICATE_WINDOW, default=DEFAULT_DUPLICATE_WINDOW
+                ): DUPLICATE_WINDOW,
+                vol.Required(
+                    CONF_DAILY_LIMIT, default=DEFAULT_DAILY_LIMIT
+                ): DAILY_LIMIT,
                 # No default of its own, so the frontend shows its fields' defaults.
                 vol.Optional(CONF_ASSIST): assist_fields,
             }

@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterator
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
-from .const import CONF_NUMBERS, SUBENTRY_RECIPIENT
+from .const import CONF_NUMBERS, RECIPIENT_TYPES
 from .matching import sender_key
 
 
@@ -14,7 +14,7 @@ def _recipients(entry: ConfigEntry) -> Iterator[ConfigSubentry]:
     return (
         subentry
         for subentry in entry.subentries.values()
-        if subentry.subentry_type == SUBENTRY_RECIPIENT
+        if subentry.subentry_type in RECIPIENT_TYPES
     )
 
 

@@ -54,6 +54,11 @@ def count_segments(text: str) -> SegmentInfo:
     return _segment_info("UCS-2", costs, UCS2_SINGLE, UCS2_MULTI)
 
 
+def non_gsm7_characters(text: str) -> list[str]:
+    """Return the characters of `text` outside the GSM-7 alphabet, each once, in order."""
+    return list(dict.fromkeys(char for char in text if char not in _GSM7))
+
+
 def _segment_info(
     encoding: SmsEncoding, costs: list[int], single: int, multi: int
 ) -> SegmentInfo:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, Final
@@ -33,6 +33,7 @@ from .const import (
     LOGGER,
     MESSAGE_TYPE_MMS,
     NUMBER_FORMAT_PLUS,
+    SUBENTRY_DEVICE,
 )
 from .coordinator import EimsConfigEntry
 from .errors import as_ha_error
@@ -43,7 +44,7 @@ from .issues import (
     async_raise_issue,
 )
 from .numbers import ParsedNumbers, mask_number, normalise_numbers
-from .segments import SegmentInfo, count_segments
+from .segments import SegmentInfo, count_segments, non_gsm7_characters
 
 ORIGIN_ACTION: Final = "action"
 ORIGIN_NOTIFY: Final = "notify"
@@ -64,6 +65,8 @@ class OutgoingMessage:
     mms_title: str | None = None
     send_time: datetime | None = None
     skip_invalid: bool = False
+    # A device reads GSM-7 only: UCS-2 text is refused rather than sent.
+    gsm7_only: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +76,7 @@ class SendOutcome:
     result: SendResult
     invalid: list[str]
     segments: SegmentInfo
+    suppressed: list[str] = field(default_factory=list)
 
     def as_response(self) -> dict[str, Any]:
         """Return the action's response data."""
@@ -87,6 +91,7 @@ class SendOutcome:
                 for failed in self.result.failed
             ],
             "invalid": self.invalid,
+            "suppressed": self.suppressed,
             "segments": self.segments.segments,
             "encoding": self.segments.encoding,
         }
@@ -119,8 +124,8 @@ def loaded_entry(hass: HomeAssistant, entry_id: str) -> EimsConfigEntry:
     return entry
 
 
-def check_message(message: str) -> SegmentInfo:
-    """Refuse an empty or too long text; return what it costs in SMS segments."""
+def check_message(message: str, *, gsm7_only: bool = False) -> SegmentInfo:
+    """Refuse an empty or too long text (or not GSM-7 when required); return its cost."""
     if not message.strip():
         raise validation_error("empty_message")
     if len(message) > MAX_MESSAGE_LENGTH:
@@ -129,7 +134,12 @@ def check_message(message: str) -> SegmentInfo:
             length=str(len(message)),
             max=str(MAX_MESSAGE_LENGTH),
         )
-    return count_segments(message)
+    segments = count_segments(message)
+    if gsm7_only and segments.encoding != "GSM-7":
+        raise validation_error(
+            "device_text_not_gsm7", characters=" ".join(non_gsm7_characters(message))
+        )
+    return segments
 
 
 def as_aware(value: datetime) -> datetime:
@@ -211,6 +221,15 @@ def recipient_message(
     """Build the message to a recipient; an MMS is titled by `title` or the recipient."""
     data = subentry.data
     options = options or MessageOptions()
+    if subentry.subentry_type == SUBENTRY_DEVICE:
+        # A device's command goes byte for byte: no title line, no MMS.
+        return OutgoingMessage(
+            numbers=data[CONF_NUMBERS],
+            message=message,
+            sender=options.sender or data.get(CONF_SENDER) or None,
+            send_time=options.send_time,
+            gsm7_only=True,
+        )
     mms_title = options.mms_title
     if mms_title is None and data.get(CONF_MESSAGE_TYPE) == MESSAGE_TYPE_MMS:
         mms_title = title or subentry.title
@@ -239,7 +258,7 @@ async def _async_prepare(
     hass: HomeAssistant, entry: EimsConfigEntry, outgoing: OutgoingMessage
 ) -> _Prepared:
     """Check everything the user gave before anything goes to the gateway."""
-    segments = check_message(outgoing.message)
+    segments = check_message(outgoing.message, gsm7_only=outgoing.gsm7_only)
     send_time = None
     if outgoing.send_time is not None:
         send_time = format_gateway_time(
@@ -301,11 +320,20 @@ async def async_send(
     when the gateway refuses or does not answer.
     """
     prepared = await _async_prepare(hass, entry, outgoing)
-    numbers = len(prepared.request.numbers)
+    spending = entry.runtime_data.spending
+    admission = spending.admit(prepared.request, prepared.segments.segments)
+    if admission.request is None:
+        return SendOutcome(
+            result=SendResult(),
+            invalid=prepared.invalid,
+            segments=prepared.segments,
+            suppressed=admission.suppressed,
+        )
+    numbers = len(admission.request.numbers)
     try:
         # Each request's messages are followed as soon as it is accepted: 10,000 per loop step.
         result = await entry.runtime_data.client.send_sms(
-            [prepared.request],
+            [admission.request],
             partial(entry.runtime_data.tracker.async_track, origin=origin),
         )
     except EimsError as err:
@@ -323,6 +351,7 @@ async def async_send(
         if isinstance(err, EimsConnectionError) and not isinstance(
             err, EimsCannotConnectError
         ):
+            spending.settle(admission, None)
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="send_timeout",
@@ -334,6 +363,7 @@ async def async_send(
                     else "-",
                 },
             ) from err
+        spending.settle(admission, accepted.success if accepted else 0)
         raise gateway_error(hass, entry, err) from err
     LOGGER.debug(
         "Sent to %s numbers (%s): %s accepted, %s failed",
@@ -342,8 +372,12 @@ async def async_send(
         result.success,
         result.fail,
     )
+    spending.settle(admission, result.success)
     async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
     async_note_sent(hass, entry, result, origin)
     return SendOutcome(
-        result=result, invalid=prepared.invalid, segments=prepared.segments
+        result=result,
+        invalid=prepared.invalid,
+        segments=prepared.segments,
+        suppressed=admission.suppressed,
     )

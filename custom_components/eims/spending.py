@@ -1,0 +1,184 @@
+"""An account's spending guards: repeated texts held back, and a daily segment limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .api import SendRequest
+from .const import (
+    CONF_DAILY_LIMIT,
+    CONF_DUPLICATE_WINDOW,
+    DEFAULT_DAILY_LIMIT,
+    DEFAULT_DUPLICATE_WINDOW,
+    DOMAIN,
+    LOGGER,
+)
+from .guards import DailyBudget, DuplicateFilter
+from .issues import DAILY_LIMIT_REACHED, async_clear_issues, async_raise_issue
+from .numbers import mask_number
+
+STORAGE_VERSION: Final = 1
+SAVE_DELAY: Final = 10
+
+
+def _store_key(entry_id: str) -> str:
+    return f"{DOMAIN}.{entry_id}.spending"
+
+
+def _message_key(request: SendRequest) -> tuple[str, str | None, str | None]:
+    """Return what makes two sends the same text: content, MMS title and send time."""
+    return (request.content, request.mms_title, request.send_time)
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """What may go out of one send: the request (None when every copy is held back)."""
+
+    request: SendRequest | None
+    suppressed: list[str]
+    segments: int
+    cost: int
+
+
+class SpendingGuard:
+    """Hold back repeated texts and refuse what would pass the day's segment limit."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Read the guard's options; `async_load` reads today's count."""
+        self._hass = hass
+        self._entry = entry
+        options = entry.options
+        self._duplicates = DuplicateFilter(
+            timedelta(
+                seconds=int(
+                    options.get(CONF_DUPLICATE_WINDOW, DEFAULT_DUPLICATE_WINDOW)
+                )
+            )
+        )
+        self._budget = DailyBudget(
+            limit=int(options.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT)),
+            day=dt_util.now().date(),
+        )
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORAGE_VERSION, _store_key(entry.entry_id), private=True
+        )
+        self.suppressed = 0
+        self.refused = 0
+
+    async def async_load(self) -> None:
+        """Read today's count (a reload or restart does not reset it); start the day timer."""
+        stored = await self._store.async_load()
+        if stored and stored.get("day") == self._budget.day.isoformat():
+            self._budget.used = int(stored.get("segments", 0))
+        if not self._budget.reached:
+            # The limit was raised or turned off, or the day has changed.
+            async_clear_issues(self._hass, self._entry, DAILY_LIMIT_REACHED)
+        self._entry.async_on_unload(
+            async_track_time_change(
+                self._hass, self._async_new_day, hour=0, minute=0, second=0
+            )
+        )
+
+    async def async_flush(self) -> None:
+        """Write the count now (on unload, so a reload reads it)."""
+        await self._store.async_save(self._data())
+
+    def _data(self) -> dict[str, Any]:
+        return {"day": self._budget.day.isoformat(), "segments": self._budget.used}
+
+    @callback
+    def _async_new_day(self, _now: datetime) -> None:
+        """Start the new day's count; the limit's repair issue goes."""
+        self._budget.roll(dt_util.now().date())
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+        async_clear_issues(self._hass, self._entry, DAILY_LIMIT_REACHED)
+
+    @callback
+    def admit(self, request: SendRequest, segments: int) -> Admission:
+        """
+        Return what of `request` may go out, and reserve its cost.
+
+        Numbers that got the same text within the window are held back (reported, not an
+        error). Raises HomeAssistantError when the rest would pass the daily limit.
+        """
+        message = _message_key(request)
+        numbers, suppressed = self._duplicates.admit(
+            request.numbers, message, dt_util.utcnow()
+        )
+        if suppressed:
+            self.suppressed += len(suppressed)
+            LOGGER.debug(
+                "Not sending the same text again within %s to %s",
+                self._duplicates.window,
+                ", ".join(mask_number(number) for number in suppressed),
+            )
+        if not numbers:
+            return Admission(None, suppressed, segments, 0)
+        cost = segments * len(numbers)
+        self._budget.roll(dt_util.now().date())
+        if not self._budget.allows(cost):
+            self._duplicates.forget(numbers, message)
+            self.refused += 1
+            placeholders = {
+                "limit": str(self._budget.limit),
+                "used": str(self._budget.used),
+                "cost": str(cost),
+                "entry_title": self._entry.title,
+            }
+            async_raise_issue(
+                self._hass, self._entry, DAILY_LIMIT_REACHED, **placeholders
+            )
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=DAILY_LIMIT_REACHED,
+                translation_placeholders=placeholders,
+            )
+        self._budget.used += cost
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+        return Admission(replace(request, numbers=numbers), suppressed, segments, cost)
+
+    @callback
+    def settle(self, admission: Admission, accepted: int | None) -> None:
+        """
+        Keep the cost of the numbers the gateway accepted; None: unknown, keep it all.
+
+        A send nothing of which went out may be sent again at once.
+        """
+        if accepted is None or admission.request is None:
+            return
+        self._budget.used = max(
+            0,
+            self._budget.used
+            - admission.segments * (len(admission.request.numbers) - accepted),
+        )
+        if not accepted:
+            self._duplicates.forget(
+                admission.request.numbers, _message_key(admission.request)
+            )
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the guards' settings and what they did."""
+        return {
+            "duplicate_window": self._duplicates.window.total_seconds(),
+            "suppressed": self.suppressed,
+            "daily_limit": self._budget.limit,
+            "segments_today": self._budget.used,
+            "refused": self.refused,
+        }
+
+
+async def async_remove_spending(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete an entry's stored count (when the entry is removed)."""
+    await Store[dict[str, Any]](
+        hass, STORAGE_VERSION, _store_key(entry_id)
+    ).async_remove()
