@@ -33,6 +33,8 @@ DEFAULTS = {
     "gateway_time_zone": "Europe/Amsterdam",
     "number_format": "plus",
     "tracking_window": 72,
+    "duplicate_window": 60,
+    "daily_limit": 0,
     "assist": {
         "enabled": False,
         "trusted_numbers": [],
@@ -46,6 +48,8 @@ SHOWN = {
     "Balance currency": "None (credits)",
     "Gateway time zone": "Europe/Amsterdam",
     "Delivery tracking window": "72",
+    "Repeat guard window": "60",
+    "Daily SMS segment limit": "0",
     "Answer SMS with Assist": "Answer SMS with Assist",
     "Trusted numbers": "Trusted numbers",
     "Conversation agent": "Home Assistant",
