@@ -13,7 +13,8 @@ class DuplicateFilter:
     def __init__(self, window: timedelta) -> None:
         """Hold back copies sent within `window` (zero: never)."""
         self.window = window
-        self._sent: dict[tuple[str, Hashable], datetime] = {}
+        # Per text, the batches of numbers it went to and when: a large send costs one set.
+        self._batches: dict[Hashable, list[tuple[datetime, frozenset[str]]]] = {}
 
     def admit(
         self, numbers: Sequence[str], message: Hashable, now: datetime
@@ -21,25 +22,31 @@ class DuplicateFilter:
         """Return the numbers to send to and those that got `message` within the window."""
         if not self.window:
             return list(numbers), []
-        self._sent = {
-            key: at for key, at in self._sent.items() if now - at < self.window
-        }
-        admitted: list[str] = []
-        suppressed: list[str] = []
-        for number in numbers:
-            key = (number, message)
-            if key in self._sent:
-                suppressed.append(number)
-            else:
-                # Noted before the send: copies arriving while it is on its way are held too.
-                self._sent[key] = now
-                admitted.append(number)
+        self._prune(now)
+        admitted, suppressed = list(numbers), []
+        if batches := self._batches.get(message):
+            recent = frozenset[str]().union(*(sent for _, sent in batches))
+            suppressed = [number for number in numbers if number in recent]
+            if suppressed:
+                admitted = [number for number in numbers if number not in recent]
+        if admitted:
+            # Noted before the send: copies arriving while it is on its way are held too.
+            self._batches.setdefault(message, []).append((now, frozenset(admitted)))
         return admitted, suppressed
 
     def forget(self, numbers: Sequence[str], message: Hashable) -> None:
         """Let `message` go to `numbers` again (their send was refused: nothing went out)."""
-        for number in numbers:
-            self._sent.pop((number, message), None)
+        if batches := self._batches.get(message):
+            gone = frozenset(numbers)
+            self._batches[message] = [(at, sent - gone) for at, sent in batches]
+
+    def _prune(self, now: datetime) -> None:
+        """Drop the batches older than the window."""
+        for message, batches in list(self._batches.items()):
+            if kept := [batch for batch in batches if now - batch[0] < self.window]:
+                self._batches[message] = kept
+            else:
+                del self._batches[message]
 
 
 @dataclass(slots=True)
