@@ -96,7 +96,9 @@ def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2eStack]:
                 [
                     *(sys.executable, "-m", "simulator", "--host", LOOPBACK),
                     *("--port", str(simulator_port)),
-                    *("--account", SIMULATOR_ACCOUNT, "--password", simulator_password),
+                    *("--account", SIMULATOR_ACCOUNT),
+                    # "=": a random password may start with "-", read as an option otherwise.
+                    f"--password={simulator_password}",
                 ],
                 simulator_log,
                 cwd=REPO,
