@@ -216,8 +216,15 @@ def parse_job(params: Params, account: Account, job_id: int, now: float) -> Job:
         ),
         minute=_ranged(params, "min", 0, 59, required=periodic),
         hour=_ranged(params, "hour", 0, 23, required=periodic),
-        # The spec's own daily sample has no `day`, so only monthly jobs need one.
-        day=_ranged(params, "day", 1, 31, required=jobtype == JobType.MONTHLY),
+        # The table makes `day` compulsory for types 2, 3 and 5; the spec's own daily
+        # sample has none, so daily jobs go without (as the client sends them).
+        day=_ranged(
+            params,
+            "day",
+            1,
+            31,
+            required=jobtype in (JobType.INTERVAL, JobType.MONTHLY),
+        ),
         week=_ranged(params, "week", 1, 7, required=jobtype == JobType.WEEKLY),
         month=_ranged(params, "mon", 1, 12, required=jobtype == JobType.MONTHLY),
         plan_start=_ranged(

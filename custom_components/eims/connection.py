@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+import ipaddress
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,21 +28,53 @@ from .const import (
 )
 from .seq import async_get_seq_source
 
-# A DNS name, an IPv4 address, or an IPv6 address as urlsplit returns it (no brackets).
-_HOST = re.compile(r"[A-Za-z0-9.-]+|[0-9A-Fa-f:.]+")
+# One label of a DNS name: letters, digits and inner hyphens, at most 63.
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
+_MAX_NAME = 253
+
+
+def is_valid_host(host: str) -> bool:
+    """Tell an IP address or a DNS name from anything else (`-`, `...`, `1.2.3.4.5.6`)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return True
+    labels = host.removesuffix(".").split(".")
+    # An all-digit top label is no name: "1.2.3.4.5.6" is a mistyped address.
+    return (
+        len(host) <= _MAX_NAME
+        and not labels[-1].isdigit()
+        and all(_LABEL.fullmatch(label) for label in labels)
+    )
 
 
 def split_gateway_url(value: str, port: int, ssl: bool) -> tuple[str, int, bool]:
-    """Return host, port and TLS from a URL (`https://host:port`) or a bare host name."""
+    """
+    Return host, port and TLS from a URL (`https://host:port`), `host:port` or a host.
+
+    A port in the host field wins over the port field. ValueError for anything else.
+    """
     value = value.strip()
-    if "://" in value:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(value)
-        value, port, ssl = parts.hostname, parts.port or port, parts.scheme == "https"
-    if not _HOST.fullmatch(value):
+    if "://" not in value:
+        if is_valid_host(value):
+            return value, port, ssl
+        value = f"{'https' if ssl else 'http'}://{value}"
+    parts = urlsplit(value)
+    host = parts.hostname
+    if (
+        parts.scheme not in ("http", "https")
+        or host is None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or not is_valid_host(host)
+    ):
         raise ValueError(value)
-    return value, port, ssl
+    # `port` raises ValueError itself when out of range.
+    return host, parts.port or port, parts.scheme == "https"
 
 
 def account_key(data: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from .api import (
     EimsConnectionError,
     EimsError,
     EimsStatusError,
+    EimsValidationError,
     SendRequest,
     SendResult,
     SmsType,
@@ -261,9 +262,11 @@ async def _async_prepare(
     segments = check_message(outgoing.message, gsm7_only=outgoing.gsm7_only)
     send_time = None
     if outgoing.send_time is not None:
-        send_time = format_gateway_time(
-            future_time(outgoing.send_time), entry.runtime_data.client.time_zone
-        )
+        aware = future_time(outgoing.send_time)
+        try:
+            send_time = format_gateway_time(aware, entry.runtime_data.client.time_zone)
+        except EimsValidationError as err:
+            raise validation_error("time_out_of_range", time=aware.isoformat()) from err
     parsed = await async_parse_numbers(
         hass, entry, outgoing.numbers, skip_invalid=outgoing.skip_invalid
     )

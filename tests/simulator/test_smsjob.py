@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from custom_components.eims.api import EimsValidationError, JobType, SmsJob
 from simulator.testing import RunningSimulator
 
 from .conftest import START, Client
@@ -173,7 +175,14 @@ async def test_timing_job_waits_for_planstarttm(
 
 async def test_interval_job_with_period(client: Client, sim: RunningSimulator) -> None:
     reply = await job(
-        client, jobtype=2, interval=30, min=0, hour=0, period=3, numbers="123456"
+        client,
+        jobtype=2,
+        interval=30,
+        min=0,
+        hour=0,
+        day=1,
+        period=3,
+        numbers="123456",
     )
     assert reply["status"] == 0
     await client.ctl("POST", "time/advance", {"seconds": DAY})
@@ -219,7 +228,16 @@ async def test_weekly_and_monthly_jobs(client: Client, sim: RunningSimulator) ->
 async def test_unpaid_periodic_run_fails_with_1003(
     client: Client, sim: RunningSimulator
 ) -> None:
-    await job(client, jobtype=2, interval=60, min=0, hour=0, period=2, numbers="123456")
+    await job(
+        client,
+        jobtype=2,
+        interval=60,
+        min=0,
+        hour=0,
+        day=1,
+        period=2,
+        numbers="123456",
+    )
     account = sim.state.accounts["demo"]
     account.balance, account.gift = Decimal(0), Decimal(0)
     await client.ctl("POST", "time/advance", {"seconds": 3600})
@@ -231,3 +249,33 @@ async def test_unpaid_periodic_run_fails_with_1003(
 
 async def test_job_by_get_is_accepted(client: Client) -> None:
     assert (await client.get("smsjob", **JOB))["status"] == 0
+
+
+@pytest.mark.parametrize(
+    ("job_type", "fields"),
+    [
+        (JobType.INTERVAL, {"interval": 30}),
+        (JobType.MONTHLY, {"month": 1}),
+    ],
+    ids=["interval", "monthly"],
+)
+async def test_day_required_for_interval_and_monthly_jobs(
+    client: Client, sim: RunningSimulator, job_type: JobType, fields: dict[str, int]
+) -> None:
+    """Scenario 13: the spec's table makes `day` compulsory for types 2 and 5: both sides agree."""
+    sms_job = SmsJob(
+        name="no day",
+        content="test",
+        numbers="123456",
+        job_type=job_type,
+        minute=0,
+        hour=9,
+        **fields,  # type: ignore[arg-type]
+    )
+    with pytest.raises(EimsValidationError) as err:
+        sms_job.validate()
+    assert (err.value.field, err.value.reason) == ("day", "required")
+    body = replace(sms_job, day=1).to_body()
+    del body["day"]
+    assert (await client.post("smsjob", **body))["status"] == -11
+    assert sim.state.jobs == {}

@@ -90,24 +90,34 @@ def parse_balance(data: Mapping[str, Any]) -> Balance:
     )
 
 
+def _reply_key(number: str) -> str:
+    """
+    Return what a reply keeps of a sent number: its digits without "+", "00" or leading 0s.
+
+    Replies give `10010` or `"+10010"` for `+10010`, and `447700900123` (an int, v3.4)
+    for `00447700900123`.
+    """
+    return digits_key(number).lstrip("0")
+
+
 def parse_send_reply(
     data: Mapping[str, Any], sent: Sequence[str]
 ) -> tuple[int, int, list[SentMessage], list[FailedNumber]]:
     """Parse a `sendsms` reply, matching returned numbers to sent ones on digits."""
-    by_digits = {digits_key(number): number for number in sent}
+    by_digits = {_reply_key(number): number for number in sent}
     messages: list[SentMessage] = []
     for entry in as_list(data.get("array", []), "array"):
         fields = as_list(entry, "array entry")
         if len(fields) != 2:
             raise EimsResponseError(f"Send entry has {len(fields)} fields, not 2")
         returned = as_number(fields[0], "number")
-        number = by_digits.get(digits_key(returned), returned)
+        number = by_digits.get(_reply_key(returned), returned)
         messages.append(SentMessage(number=number, id=as_int(fields[1], "id")))
-    accepted = {digits_key(message.number) for message in messages}
+    accepted = {_reply_key(message.number) for message in messages}
     failed = [
         FailedNumber(number=number, reason="not_accepted")
         for number in sent
-        if digits_key(number) not in accepted
+        if _reply_key(number) not in accepted
     ]
     success = optional_int(data, "success")
     fail = optional_int(data, "fail")

@@ -14,7 +14,11 @@ def format_gateway_time(dt: datetime, tz: tzinfo) -> str:
     """Format an aware datetime as the gateway's `yyyyMMddHHmmss` wall time in `tz`."""
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise EimsValidationError("time", "naive_datetime", dt.isoformat())
-    return dt.astimezone(tz).strftime(_GATEWAY_FORMAT)
+    try:
+        return dt.astimezone(tz).strftime(_GATEWAY_FORMAT)
+    except OverflowError:
+        # 9999-12-31T23:59:59-12:00 is in the year 10000 anywhere east of it.
+        raise EimsValidationError("time", "out_of_range", dt.isoformat()) from None
 
 
 def parse_gateway_time(value: int | str, tz: tzinfo) -> datetime:
