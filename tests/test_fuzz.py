@@ -30,7 +30,7 @@ from custom_components.eims.api.parsers import (
 )
 from custom_components.eims.api.times import parse_unix_time
 from custom_components.eims.connection import split_gateway_url
-from custom_components.eims.tracker import _pack_number, _unpack_number
+from custom_components.eims.delivery_status import pack_number, unpack_number
 from custom_components.eims.webhook import MAX_BODY_BYTES
 
 from .conftest import ENTRY_DATA
@@ -244,7 +244,7 @@ def test_sms_rows_any_values(row: list[Any], receiver: bool) -> None:
 )
 def test_tracked_numbers_round_trip(number: str) -> None:
     """The tracker's compact form of a number, however long, gives the same text back."""
-    assert _unpack_number(_pack_number(number)) == number
+    assert unpack_number(pack_number(number)) == number
 
 
 def errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:

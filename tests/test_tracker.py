@@ -24,13 +24,7 @@ from custom_components.eims.api import (
 from custom_components.eims.const import CONF_TRACKING_WINDOW
 from custom_components.eims.coordinator import EimsMessagesCoordinator
 from custom_components.eims.sending import async_note_sent
-from custom_components.eims.tracker import (
-    EVENT_DELIVERY_REPORT,
-    DeliveryTracker,
-    _pack_number,
-    _unpack_number,
-    reason_name,
-)
+from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, DeliveryTracker
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -348,28 +342,3 @@ async def test_sending_again_is_counted_once(
     async_note_sent(hass, init_sim_entry, SendResult(), "test")
     await hass.async_block_till_done()
     assert (tracker.sent, tracker.pending_count) == (1, 1)
-
-
-@pytest.mark.parametrize(
-    ("number", "packed"),
-    [
-        ("+447911123456", 447911123456),
-        ("447911123456", -447911123456),
-        ("10010", -10010),
-        ("0612345678", "0612345678"),
-        ("+", "+"),
-        ("12ab", "12ab"),
-    ],
-)
-def test_number_packing(number: str, packed: int | str) -> None:
-    """Numbers are kept as ints when that loses nothing."""
-    assert _pack_number(number) == packed
-    assert _unpack_number(packed) == number
-
-
-def test_reason_names() -> None:
-    """Listed codes have their names, others a code key, success none."""
-    assert reason_name(None) is None
-    assert reason_name(0) is None
-    assert reason_name(1003) == "no_balance"
-    assert reason_name(1015) == "code_1015"

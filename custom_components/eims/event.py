@@ -8,9 +8,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import InboundSms
 from .coordinator import EimsConfigEntry
+from .delivery_status import FINAL_STATUSES, DeliveryReport, DeliveryStatus
 from .entity import account_device_info
 from .inbox import SmsInbox, sms_attributes
-from .tracker import FINAL_STATUSES, DeliveryReport, DeliveryStatus, DeliveryTracker
+from .tracker import DeliveryTracker
 
 # Entities only relay what the messages coordinator fetched.
 PARALLEL_UPDATES = 0

@@ -21,8 +21,9 @@ from homeassistant.helpers.typing import StateType
 from .api import Balance
 from .const import CONF_CURRENCY, NO_CURRENCY
 from .coordinator import EimsBalanceCoordinator, EimsConfigEntry
+from .delivery_status import DeliveryStatus
 from .entity import EimsEntity, account_device_info
-from .tracker import DeliveryStatus, DeliveryTracker
+from .tracker import DeliveryTracker
 
 # The coordinators fetch everything; entities only read it.
 PARALLEL_UPDATES = 0

@@ -1,13 +1,15 @@
-"""Delivery tracking: every sent message followed until its final report, across restarts."""
+"""
+Delivery tracking: every sent message followed until its final report, across restarts.
+
+The policy: when to ask the gateway, when to give up, what to store and whom to tell.
+What a report means is `delivery_status`'s.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
-from operator import attrgetter
+from datetime import timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -15,16 +17,23 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import (
-    DeliverStatus,
-    EimsClient,
-    PushedReport,
-    ReportCode,
-    ReportRow,
-    SendStatus,
-    SentMessage,
-)
+from .api import EimsClient, PushedReport, ReportRow, SentMessage
 from .const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
+from .delivery_status import (
+    EXPIRED,
+    FAILED_STATUSES,
+    NOT_FOUND,
+    DeliveryReport,
+    DeliveryStatus,
+    PendingMessage,
+    StatusUpdate,
+    decode_pending,
+    encode_pending,
+    pack_number,
+    pushed_update,
+    row_update,
+    timestamp_to_utc,
+)
 from .numbers import mask_number
 
 EVENT_DELIVERY_REPORT: Final = f"{DOMAIN}_delivery_report"
@@ -43,44 +52,8 @@ MAX_IDS_PER_POLL: Final = 10_000
 WORK_CHUNK: Final = 5000
 # Applying this many reports (each fires an event), then the event loop gets a turn.
 REPORT_CHUNK: Final = 200
-
-
-class DeliveryStatus(StrEnum):
-    """Where a sent message is; the last five (and `sent` without delivery reports) are final."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    DELIVERY_TIMEOUT = "delivery_timeout"
-    NOT_FOUND = "not_found"
-    EXPIRED = "expired"
-
-
-FINAL_STATUSES: Final = (
-    DeliveryStatus.DELIVERED,
-    DeliveryStatus.FAILED,
-    DeliveryStatus.DELIVERY_TIMEOUT,
-    DeliveryStatus.NOT_FOUND,
-    DeliveryStatus.EXPIRED,
-)
-# Final statuses the "Failed" counter counts: the message certainly did not arrive.
-FAILED_STATUSES: Final = frozenset(
-    {DeliveryStatus.FAILED, DeliveryStatus.DELIVERY_TIMEOUT, DeliveryStatus.NOT_FOUND}
-)
-# Reports only move a message forward: a late "sending" never undoes "sent".
-_RANK: Final = {
-    DeliveryStatus.PENDING: 0,
-    DeliveryStatus.SENDING: 1,
-    DeliveryStatus.SENT: 2,
-}
-_DELIVER_FINAL: Final = {
-    DeliverStatus.DELIVERED: DeliveryStatus.DELIVERED,
-    DeliverStatus.FAILED: DeliveryStatus.FAILED,
-    DeliverStatus.TIMEOUT: DeliveryStatus.DELIVERY_TIMEOUT,
-    DeliverStatus.UNKNOWN: DeliveryStatus.FAILED,
-}
+# What a message is when it is handed to the tracker.
+_TRACKED: Final = StatusUpdate(DeliveryStatus.PENDING, final=False)
 
 
 def tracking_window(options: dict[str, Any] | Any) -> timedelta:
@@ -93,144 +66,6 @@ def tracking_window(options: dict[str, Any] | Any) -> timedelta:
 def store_key(entry_id: str) -> str:
     """Return the storage key of an entry's delivery tracker."""
     return f"{DOMAIN}.{entry_id}.deliveries"
-
-
-# E.164 allows 15 digits; a few more still pack into a small int.
-_MAX_PACKED_DIGITS = 18
-
-
-def _pack_number(number: str) -> int | str:
-    """
-    Keep an E.164-like number as an int: 32 bytes instead of about 55 per pending message.
-
-    Positive means a leading "+", negative none; numbers starting with 0, and anything
-    longer than a phone number (a gateway may echo garbage), stay text.
-    """
-    digits = number.removeprefix("+")
-    if (
-        not (digits.isascii() and digits.isdigit())
-        or digits[0] == "0"
-        or len(digits) > _MAX_PACKED_DIGITS
-    ):
-        return number
-    value = int(digits)
-    return value if len(digits) < len(number) else -value
-
-
-def _unpack_number(packed: int | str) -> str:
-    """Return the number `_pack_number` packed."""
-    if isinstance(packed, str):
-        return packed
-    return f"+{packed}" if packed > 0 else str(-packed)
-
-
-def reason_name(code: int | None) -> str | None:
-    """Return the snake_case name of a failure code ("black_number"); None for success."""
-    if not code:
-        return None
-    try:
-        return ReportCode(code).name.lower()
-    except ValueError:
-        return f"code_{code}"
-
-
-class _Pending:
-    """A message waiting for its final report; small, as 100,000 may wait at once."""
-
-    __slots__ = ("number", "origin", "sent_at", "status")
-
-    def __init__(
-        self, number: int | str, sent_at: float, origin: str, status: DeliveryStatus
-    ) -> None:
-        """Hold a packed number; `sent_at` (unix seconds) is shared by one send's messages."""
-        self.number = number
-        self.sent_at = sent_at
-        self.origin = origin
-        self.status = status
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryReport:
-    """A change of a message's delivery status, as events and sensors show it."""
-
-    message_id: int
-    number: str
-    status: DeliveryStatus
-    final: bool
-    origin: str
-    sent_at: datetime
-    reported_at: datetime
-    code: int | None
-    reason: str | None
-
-    def event_data(self, entry_id: str) -> dict[str, Any]:
-        """Return the data of the `eims_delivery_report` event."""
-        return {"entry_id": entry_id, **self.as_dict()}
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the report as stored, and as entity attributes."""
-        return {
-            "message_id": self.message_id,
-            "number": self.number,
-            "status": self.status.value,
-            "final": self.final,
-            "origin": self.origin,
-            "sent_at": self.sent_at.isoformat(),
-            "reported_at": self.reported_at.isoformat(),
-            "code": self.code,
-            "reason": self.reason,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DeliveryReport:
-        """Read a stored report."""
-        return cls(
-            message_id=data["message_id"],
-            number=data["number"],
-            status=DeliveryStatus(data["status"]),
-            final=data["final"],
-            origin=data["origin"],
-            sent_at=datetime.fromisoformat(data["sent_at"]),
-            reported_at=datetime.fromisoformat(data["reported_at"]),
-            code=data["code"],
-            reason=data["reason"],
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Update:
-    """What one report says about a message."""
-
-    status: DeliveryStatus
-    final: bool
-    code: int | None
-    time: datetime | None
-
-
-def _row_update(row: ReportRow) -> _Update:
-    """Read a getreport row: send status first, then the delivery status when there is one."""
-    if row.send_status is SendStatus.FAILED:
-        return _Update(DeliveryStatus.FAILED, True, row.send_code, row.send_time)
-    if row.send_status is SendStatus.UNSENT:
-        return _Update(DeliveryStatus.PENDING, False, None, None)
-    if row.send_status is SendStatus.SENDING:
-        return _Update(DeliveryStatus.SENDING, False, None, None)
-    deliver = row.deliver_status
-    if deliver is None or deliver is DeliverStatus.NOT_REQUIRED:
-        # A server without delivery reports: sent is all it will ever say.
-        return _Update(DeliveryStatus.SENT, True, 0, row.send_time)
-    if deliver is DeliverStatus.PENDING:
-        return _Update(DeliveryStatus.SENT, False, None, row.send_time)
-    status = _DELIVER_FINAL[deliver]
-    code = 0 if status is DeliveryStatus.DELIVERED else None
-    return _Update(status, True, code, row.deliver_time)
-
-
-def _pushed_update(report: PushedReport) -> _Update:
-    """Read a pushed report: the gateway pushes final results only, 0 for success."""
-    if report.status == 0:
-        return _Update(DeliveryStatus.DELIVERED, True, 0, report.time)
-    return _Update(DeliveryStatus.FAILED, True, report.status, report.time)
 
 
 class DeliveryTracker:
@@ -248,7 +83,7 @@ class DeliveryTracker:
             hass, STORAGE_VERSION, store_key(entry.entry_id), private=True
         )
         # Insertion order is send order: the oldest id comes first.
-        self._pending: dict[int, _Pending] = {}
+        self._pending: dict[int, PendingMessage] = {}
         self._unknown_since: dict[int, float] = {}
         self.sent = 0
         self.delivered = 0
@@ -284,37 +119,15 @@ class DeliveryTracker:
         self.failed = counters["failed"]
         if data["last"] is not None:
             self.last_report = DeliveryReport.from_dict(data["last"])
-        pending = data["pending"]
-        # One object per distinct time and origin, shared as when they were sent.
-        times: dict[float, float] = {}
-        origins: dict[str, str] = {}
-        columns = zip(
-            pending["ids"],
-            pending["numbers"],
-            pending["sent_at"],
-            pending["origins"],
-            pending["statuses"],
-            strict=True,
-        )
-        for index, (message_id, number, sent_at, origin, status) in enumerate(
-            columns, 1
+        for index, (message_id, pending) in enumerate(
+            decode_pending(data["pending"]), 1
         ):
-            self._pending[message_id] = _Pending(
-                number,
-                times.setdefault(sent_at, sent_at),
-                origins.setdefault(origin, origin),
-                DeliveryStatus(status),
-            )
+            self._pending[message_id] = pending
             if index % WORK_CHUNK == 0:
                 await asyncio.sleep(0)
 
     def _data_to_save(self) -> dict[str, Any]:
-        """
-        Return the stored form: one column per field, numbers as packed.
-
-        Columns are built by C-level iteration: 100,000 messages take a few ms.
-        """
-        records = self._pending.values()
+        """Return the stored form: counters, the last report and the messages waiting."""
         return {
             "counters": {
                 "sent": self.sent,
@@ -322,13 +135,7 @@ class DeliveryTracker:
                 "failed": self.failed,
             },
             "last": self.last_report.as_dict() if self.last_report else None,
-            "pending": {
-                "ids": list(self._pending),
-                "numbers": list(map(attrgetter("number"), records)),
-                "sent_at": list(map(attrgetter("sent_at"), records)),
-                "origins": list(map(attrgetter("origin"), records)),
-                "statuses": list(map(attrgetter("status"), records)),
-            },
+            "pending": encode_pending(self._pending),
         }
 
     async def async_flush(self) -> None:
@@ -364,43 +171,23 @@ class DeliveryTracker:
         if not added:
             return
         for message in added:
-            self._pending[message.id] = _Pending(
-                _pack_number(message.number), sent_at, origin, DeliveryStatus.PENDING
+            self._pending[message.id] = PendingMessage(
+                pack_number(message.number), sent_at, origin, DeliveryStatus.PENDING
             )
         self.sent += len(added)
-        last = added[-1]
-        self.last_report = DeliveryReport(
-            message_id=last.id,
-            number=last.number,
-            status=DeliveryStatus.PENDING,
-            final=False,
-            origin=origin,
-            sent_at=dt_util.utc_from_timestamp(sent_at),
-            reported_at=dt_util.utc_from_timestamp(sent_at),
-            code=None,
-            reason=None,
+        last = added[-1].id
+        self.last_report = DeliveryReport.of(
+            last, self._pending[last], _TRACKED, sent_at
         )
         self._async_changed()
 
     @callback
-    def _apply(self, message_id: int, update: _Update, now: float) -> bool:
+    def _apply(self, message_id: int, update: StatusUpdate, now: float) -> bool:
         """Apply one report to a followed message; False when it changes nothing."""
         pending = self._pending.get(message_id)
-        if pending is None:
+        if pending is None or not update.moves(pending.status):
             return False
-        if not update.final and _RANK[update.status] <= _RANK[pending.status]:
-            return False
-        report = DeliveryReport(
-            message_id=message_id,
-            number=_unpack_number(pending.number),
-            status=update.status,
-            final=update.final,
-            origin=pending.origin,
-            sent_at=dt_util.utc_from_timestamp(pending.sent_at),
-            reported_at=update.time or dt_util.utc_from_timestamp(now),
-            code=update.code,
-            reason=reason_name(update.code),
-        )
+        report = DeliveryReport.of(message_id, pending, update, now)
         if update.final:
             del self._pending[message_id]
             self._unknown_since.pop(message_id, None)
@@ -412,7 +199,7 @@ class DeliveryTracker:
             pending.status = update.status
         self.last_report = report
         self.hass.bus.async_fire(
-            EVENT_DELIVERY_REPORT, report.event_data(self.entry_id)
+            EVENT_DELIVERY_REPORT, {"entry_id": self.entry_id, **report.as_dict()}
         )
         for report_callback in list(self._report_listeners):
             report_callback(report)
@@ -424,7 +211,7 @@ class DeliveryTracker:
         now = self._now()
         self.last_push = now
         changed = sum(
-            self._apply(report.id, _pushed_update(report), now) for report in reports
+            self._apply(report.id, pushed_update(report), now) for report in reports
         )
         if changed:
             self._async_changed()
@@ -438,10 +225,9 @@ class DeliveryTracker:
             for message_id, pending in self._pending.items()
             if pending.sent_at < limit
         ]
-        update = _Update(DeliveryStatus.EXPIRED, True, None, None)
         for start in range(0, len(expired), REPORT_CHUNK):
             for message_id in expired[start : start + REPORT_CHUNK]:
-                self._apply(message_id, update, now)
+                self._apply(message_id, EXPIRED, now)
             await asyncio.sleep(0)
         return len(expired)
 
@@ -490,16 +276,15 @@ class DeliveryTracker:
         for index, row in enumerate(rows, 1):
             known.add(row.id)
             self._unknown_since.pop(row.id, None)
-            changed += self._apply(row.id, _row_update(row), now)
+            changed += self._apply(row.id, row_update(row), now)
             if index % REPORT_CHUNK == 0:
                 await asyncio.sleep(0)
-        not_found = _Update(DeliveryStatus.NOT_FOUND, True, None, None)
         for message_id in asked:
             if message_id in known or message_id not in self._pending:
                 continue
             first = self._unknown_since.setdefault(message_id, now)
             if now - first >= NOT_FOUND_AFTER:
-                changed += self._apply(message_id, not_found, now)
+                changed += self._apply(message_id, NOT_FOUND, now)
         return changed
 
     def diagnostics(self) -> dict[str, Any]:
@@ -515,7 +300,7 @@ class DeliveryTracker:
                 "failed": self.failed,
             },
             "tracking_window_hours": self.window / 3600,
-            "last_push": dt_util.utc_from_timestamp(self.last_push).isoformat()
+            "last_push": timestamp_to_utc(self.last_push).isoformat()
             if self.last_push is not None
             else None,
             "last_report": {**last.as_dict(), "number": mask_number(last.number)}

@@ -22,6 +22,7 @@ from homeassistant.helpers.trigger import (
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
+from .delivery_status import FAILED_STATUSES
 from .inbox import (
     ATTR_ASK_ID,
     ATTR_DECODED,
@@ -36,7 +37,7 @@ from .inbox import (
 from .matching import first_word, match_keyword, sender_key
 from .questions import EVENT_REPLY_RECEIVED
 from .recipients import is_one_of, recipient_name
-from .tracker import EVENT_DELIVERY_REPORT, FAILED_STATUSES
+from .tracker import EVENT_DELIVERY_REPORT
 
 CONF_FROM: Final = "from"
 CONF_TO: Final = "to"
