@@ -10,7 +10,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation, conversation
 from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import Event, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.eims import logbook
 from custom_components.eims.assist import (
     CONF_AGENT_ID,
     CONF_ASSIST,
@@ -33,7 +34,7 @@ from custom_components.eims.assist import (
 )
 from custom_components.eims.const import DOMAIN
 from custom_components.eims.inbox import EVENT_SMS_RECEIVED
-from custom_components.eims.questions import storage_key
+from custom_components.eims.questions import EVENT_REPLY_RECEIVED, storage_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -479,3 +480,21 @@ async def test_reply_not_passed_to_assist(
     await poll(hass, freezer)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [spoken.text for spoken in echo.inputs] == ["Is the back door locked?"]
+
+
+def test_logbook(hass: HomeAssistant) -> None:
+    """An answer reads "question <id> answered by <number>: <choice>"; a timeout says so."""
+    described: dict[str, Callable[[Event], dict[str, str]]] = {}
+    logbook.async_describe_events(
+        hass, lambda domain, event_type, fn: described.setdefault(event_type, fn)
+    )
+    describe = described[EVENT_REPLY_RECEIVED]
+    data = {"entry_id": "gone", "ask_id": "alarm", "number": MUM, "choice": "disarm"}
+    assert describe(Event(EVENT_REPLY_RECEIVED, {**data, "timed_out": False})) == {
+        "name": "EIMS",
+        "message": f"question alarm answered by {MUM}: disarm",
+    }
+    timed_out = {**data, "number": None, "choice": None, "timed_out": True}
+    assert describe(Event(EVENT_REPLY_RECEIVED, timed_out))["message"] == (
+        "question alarm got no reply in time"
+    )

@@ -402,13 +402,21 @@ def _texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, node
 
 
-@pytest.mark.parametrize("section", ["triggers", "services"])
-def test_texts_render_in_the_frontend(section: str) -> None:
+PACKAGE = Path(eims.__file__).parent
+TEXT_FILES = [
+    PACKAGE / "strings.json",
+    *sorted((PACKAGE / "translations").glob("*.json")),
+]
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=lambda path: path.name)
+def test_texts_render_in_the_frontend(path: Path) -> None:
     """The editor renders these as ICU messages: "<" opens a tag and "{" a placeholder."""
-    strings = json.loads((Path(eims.__file__).parent / "strings.json").read_text())
+    strings = json.loads(path.read_text())
     broken = [
-        path
-        for path, text in _texts(strings[section], section)
+        where
+        for section in ("triggers", "services")
+        for where, text in _texts(strings.get(section, {}), section)
         if set(text) & set("<>{}")
     ]
     assert broken == []

@@ -21,6 +21,7 @@ from .inbox import (
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
+from .questions import EVENT_REPLY_RECEIVED
 from .tracker import EVENT_DELIVERY_REPORT
 
 ICON_RECEIVED: Final = "mdi:message-arrow-left"
@@ -89,3 +90,21 @@ def async_describe_events(
         }
 
     async_describe_event(DOMAIN, EVENT_DELIVERY_REPORT, async_describe_delivery_report)
+
+    @callback
+    def async_describe_reply(event: Event) -> dict[str, str]:
+        data = event.data
+        entry = hass.config_entries.async_get_entry(data[ATTR_ENTRY_ID])
+        if data["timed_out"]:
+            message = f"question {data['ask_id']} got no reply in time"
+        else:
+            message = (
+                f"question {data['ask_id']} answered by {data['number']}: "
+                f"{excerpt(data['choice'])}"
+            )
+        return {
+            LOGBOOK_ENTRY_NAME: entry.title if entry else DEFAULT_NAME,
+            LOGBOOK_ENTRY_MESSAGE: message,
+        }
+
+    async_describe_event(DOMAIN, EVENT_REPLY_RECEIVED, async_describe_reply)
