@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 from typing import Any, Literal
@@ -47,7 +48,10 @@ from custom_components.eims.const import (
 from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
 from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.issues import ASSIST_RATE_LIMITED
+from custom_components.eims.segments import SegmentInfo, count_segments
 from simulator.testing import RunningSimulator
+
+from .common import async_set_up_account
 
 TRUSTED = "+447911123456"
 MASKED = "+447*******56"
@@ -333,21 +337,22 @@ async def test_off_means_no_agent_call(
     assert replies(simulator) == []
 
 
-async def test_long_answer_is_cut_to_one_message(
+async def test_long_answer_is_cut_to_three_segments(
     hass: HomeAssistant,
     agent: tuple[EchoAgent, str],
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """An answer over 1024 characters is cut, and the cut is marked."""
+    """A 2,000-character answer is cut to 3 segments, marked in GSM-7 so it stays GSM-7."""
     agent[0].answer = "word " * 400
     inject(simulator, TRUSTED.removeprefix("+"), "Tell me everything")
     await poll(hass, freezer)
     [(_, text)] = replies(simulator)
-    assert len(text) == 1024
-    assert text.endswith("…")
+    assert count_segments(text) == SegmentInfo("GSM-7", 3 * 153, 3)
     assert text.startswith("word word")
+    assert text.endswith("...")
+    assert "word " * 91 in text
 
 
 async def test_empty_answer_sends_nothing(
@@ -443,7 +448,8 @@ async def test_diagnostics_mask_and_shorten(
     for index in range(22):
         inject(simulator, TRUSTED.removeprefix("+"), f"{index:02} " + "x" * 60)
         await poll(hass, freezer)
-        freezer.tick(RATE_WINDOW)
+        # Three minutes apart: 20 answers an hour, within the default cap.
+        freezer.tick(RATE_WINDOW * 3)
     inject(simulator, STRANGER.removeprefix("+"), "hi")
     await poll(hass, freezer)
 
@@ -465,6 +471,9 @@ async def test_diagnostics_mask_and_shorten(
         "undecoded": 0,
         "rate_limited": 0,
         "failed": 0,
+        "own_number": 0,
+        "repeated": 0,
+        "capped": 0,
     }
     exchanges = assist["exchanges"]
     assert len(exchanges) == 20
@@ -661,6 +670,8 @@ async def test_options_flow(
         CONF_AGENT_ID: DEFAULT_AGENT_ID,
         CONF_LANGUAGE: hass.config.language,
         CONF_RATE_LIMIT: 3,
+        "replies_per_hour": 20,
+        "max_segments": 3,
     }
 
 
@@ -675,3 +686,139 @@ async def test_options_flow_keeps_assist_off_by_default(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.options[CONF_ASSIST][CONF_ENABLED] is False
     assert init_integration.options[CONF_ASSIST][CONF_TRUSTED_NUMBERS] == []
+
+
+OWN = "+447911123499"
+
+
+def _sent_to(simulator: RunningSimulator, number: str) -> list[str]:
+    """Return the texts sent to `number`, in order."""
+    return [text for to, text in replies(simulator) if to == number.removeprefix("+")]
+
+
+type SetUp = Callable[..., Awaitable[MockConfigEntry]]
+
+
+@pytest.fixture
+def set_up(
+    hass: HomeAssistant, sim_entry: MockConfigEntry, assist_options: dict[str, Any]
+) -> SetUp:
+    """Return what sets the simulator's entry up with the Assist options changed."""
+
+    async def set_up_with(**changes: Any) -> MockConfigEntry:
+        return await async_set_up_account(
+            hass, sim_entry, options={CONF_ASSIST: {**assist_options, **changes}}
+        )
+
+    return set_up_with
+
+
+@pytest.mark.parametrize(
+    "simulator_options",
+    [{"getsms_receiver": True, "receiver": OWN.removeprefix("+")}],
+)
+async def test_own_number_trusted_gets_no_reply(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    set_up: SetUp,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The gateway's own number (a v3.5 row's `to`) is trusted, yet never answered."""
+    entry = await set_up(**{CONF_TRUSTED_NUMBERS: [TRUSTED, OWN]})
+    inject(simulator, OWN.removeprefix("+"), "You said: status")
+    await poll(hass, freezer)
+    # Whatever reaches the own number comes back as an SMS from it, as on a real gateway.
+    for _ in range(20):
+        for text in _sent_to(simulator, OWN):
+            inject(simulator, OWN.removeprefix("+"), text)
+        await poll(hass, freezer)
+    assert _sent_to(simulator, OWN) == []
+    assert agent[0].inputs == []
+
+    # Other trusted numbers are still answered.
+    inject(simulator, TRUSTED.removeprefix("+"), "status")
+    await poll(hass, freezer)
+    assert _sent_to(simulator, TRUSTED) == ["You said: status"]
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["assist"]["stats"]["own_number"] == 1
+    assert diagnostics["assist"]["gateway_numbers"] == ["447*******99"]
+
+
+async def test_quoting_agent_stays_within_the_cap(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    set_up: SetUp,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An auto-responder that texts every answer back, to an agent that quotes: 3 segments."""
+    await set_up(**{CONF_TRUSTED_NUMBERS: [TRUSTED, SECOND]})
+    inject(simulator, SECOND.removeprefix("+"), "Hello Ω " + "x" * 300)
+    await poll(hass, freezer)
+    for _ in range(30):
+        if answers := _sent_to(simulator, SECOND):
+            inject(simulator, SECOND.removeprefix("+"), answers[-1])
+        await poll(hass, freezer)
+    answers = _sent_to(simulator, SECOND)
+    assert all(count_segments(text).segments <= 3 for text in answers)
+    assert all(count_segments(text).encoding == "GSM-7" for text in answers)
+    assert answers[1].startswith("You said: You said: Hello")
+    # The loop runs into the hourly cap: 20 answers of at most 3 segments, not 318 segments.
+    assert len(answers) == 20
+
+
+async def test_same_answer_not_sent_twice_in_ten_minutes(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    set_up: SetUp,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An identical answer to the same number waits 10 minutes (longer than the send guard)."""
+    entry = await set_up()
+    agent[0].answer = "Done."
+    for text, wait in (("lights on", 2), ("lights off", 9), ("lights on", 0)):
+        inject(simulator, TRUSTED.removeprefix("+"), text)
+        await poll(hass, freezer)
+        freezer.tick(timedelta(minutes=wait))
+    assert _sent_to(simulator, TRUSTED) == ["Done.", "Done."]
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["assist"]["stats"]["repeated"] == 1
+
+
+async def test_replies_per_hour_cap(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    simulator: RunningSimulator,
+    set_up: SetUp,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Past the hourly cap across numbers nothing is asked or sent; it ends after the hour."""
+    entry = await set_up(
+        **{CONF_TRUSTED_NUMBERS: [TRUSTED, SECOND], "replies_per_hour": 3},
+    )
+    for index in range(5):
+        sender = (TRUSTED, SECOND)[index % 2]
+        inject(simulator, sender.removeprefix("+"), f"question {index}")
+        await poll(hass, freezer)
+    assert len(replies(simulator)) == 3
+    assert len(agent[0].inputs) == 3
+    issue_id = f"assist_reply_cap_{entry.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["limit"] == "3"
+
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    inject(simulator, TRUSTED.removeprefix("+"), "question 5")
+    # The hour's jump moved the poll's schedule: two cycles make sure it ran.
+    await poll(hass, freezer)
+    await poll(hass, freezer)
+    assert len(replies(simulator)) == 4
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["assist"]["stats"]["capped"] == 2

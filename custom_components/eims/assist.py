@@ -26,20 +26,33 @@ from .const import (
     CONF_ASSIST,
     CONF_ENABLED,
     CONF_LANGUAGE,
+    CONF_MAX_SEGMENTS,
     CONF_RATE_LIMIT,
+    CONF_REPLIES_PER_HOUR,
     CONF_TRUSTED_NUMBERS,
     DEFAULT_AGENT_ID,
+    DEFAULT_MAX_SEGMENTS,
     DEFAULT_RATE_LIMIT,
+    DEFAULT_REPLIES_PER_HOUR,
     DOMAIN,
     LOGGER,
 )
 from .coordinator import EimsConfigEntry
 from .inbox import SmsInbox
-from .issues import ASSIST_RATE_LIMITED, async_clear_issues, async_raise_issue
+from .issues import (
+    ASSIST_RATE_LIMITED,
+    ASSIST_REPLY_CAP,
+    async_clear_issues,
+    async_raise_issue,
+)
 from .numbers import mask_number, normalise_number, normalise_numbers
-from .sending import MAX_MESSAGE_LENGTH, OutgoingMessage, async_send
+from .segments import cut_to_segments
+from .sending import OutgoingMessage, async_send
 
 RATE_WINDOW: Final = timedelta(minutes=1)
+REPLY_CAP_WINDOW: Final = timedelta(hours=1)
+# The same answer to the same number goes once in this time: a loop repeats itself.
+REPEAT_WINDOW: Final = timedelta(minutes=10)
 
 EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
 ORIGIN_ASSIST: Final = "assist"
@@ -60,6 +73,8 @@ class AssistSettings:
     agent_id: str
     language: str
     rate_limit: int
+    replies_per_hour: int = DEFAULT_REPLIES_PER_HOUR
+    max_segments: int = DEFAULT_MAX_SEGMENTS
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +119,9 @@ class BridgeStats:
     undecoded: int = 0
     rate_limited: int = 0
     failed: int = 0
+    own_number: int = 0
+    repeated: int = 0
+    capped: int = 0
 
 
 def shorten(text: str, length: int) -> str:
@@ -136,6 +154,10 @@ def settings_from_options(
         agent_id=assist.get(CONF_AGENT_ID) or DEFAULT_AGENT_ID,
         language=assist.get(CONF_LANGUAGE) or hass.config.language,
         rate_limit=int(assist.get(CONF_RATE_LIMIT) or DEFAULT_RATE_LIMIT),
+        replies_per_hour=int(
+            assist.get(CONF_REPLIES_PER_HOUR) or DEFAULT_REPLIES_PER_HOUR
+        ),
+        max_segments=int(assist.get(CONF_MAX_SEGMENTS) or DEFAULT_MAX_SEGMENTS),
     )
 
 
@@ -165,6 +187,13 @@ class AssistBridge:
         self._locks: dict[str, asyncio.Lock] = {}
         self.exchanges: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
         self.stats = BridgeStats()
+        # The gateway's own receiving numbers (digits), learnt from the `to` of received SMS.
+        self._own: set[str] = set()
+        # When each answer of the last hour went, across numbers; the timer that ends the cap.
+        self._replies: deque[datetime] = deque()
+        self._cap_timer: CALLBACK_TYPE | None = None
+        # The last answers to each number and when: an identical one is not sent again.
+        self._answered: dict[tuple[str, str], datetime] = {}
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -180,7 +209,12 @@ class AssistBridge:
             for cancel in self._limited.values():
                 cancel()
             self._limited.clear()
-            async_clear_issues(self._hass, self._entry, ASSIST_RATE_LIMITED)
+            if self._cap_timer is not None:
+                self._cap_timer()
+                self._cap_timer = None
+            async_clear_issues(
+                self._hass, self._entry, ASSIST_RATE_LIMITED, ASSIST_REPLY_CAP
+            )
 
         return stop
 
@@ -193,6 +227,16 @@ class AssistBridge:
     def _async_received(self, sms: InboundSms) -> None:
         """Admit an SMS of a trusted number, in the order they arrive, then answer it."""
         sender = sms.sender
+        if sms.receiver:
+            self._own.add(digits_of(sms.receiver))
+        if digits_of(sender) in self._own:
+            # The gateway texting itself (its number trusted): answering would never end.
+            self.stats.own_number += 1
+            LOGGER.debug(
+                "Not answering SMS from the gateway's own number %s",
+                mask_number(sender),
+            )
+            return
         if (number := self._trusted_number(sender)) is None:
             self.stats.untrusted += 1
             LOGGER.debug(
@@ -271,6 +315,8 @@ class AssistBridge:
         lock = self._locks.setdefault(number, asyncio.Lock())
         async with lock:
             settings = self.settings
+            if (reserved := self._reserve_reply()) is None:
+                return
             try:
                 result = await conversation.async_converse(
                     self._hass,
@@ -289,12 +335,17 @@ class AssistBridge:
                     mask_number(number),
                     err,
                 )
+                self._replies.remove(reserved)
                 return
             now = dt_util.utcnow()
             self._conversations[number] = _Conversation(result.conversation_id, now)
             speech = result.response.speech.get("plain", {}).get("speech") or ""
-            reply = shorten(speech.strip(), MAX_MESSAGE_LENGTH)
-            sent = await self._async_reply(number, reply) if reply else False
+            reply = cut_to_segments(speech.strip(), settings.max_segments)
+            sent = False
+            if reply and self._is_new_answer(number, reply, now):
+                sent = await self._async_reply(number, reply)
+            if not sent:
+                self._replies.remove(reserved)
             self.stats.answered += 1
             self.exchanges.append(
                 Exchange(
@@ -318,6 +369,56 @@ class AssistBridge:
                     "conversation_id": result.conversation_id,
                 },
             )
+
+    def _reserve_reply(self) -> datetime | None:
+        """Count an answer against the hourly cap; None (and a repair issue) when it is full."""
+        now = dt_util.utcnow()
+        while self._replies and now - self._replies[0] >= REPLY_CAP_WINDOW:
+            self._replies.popleft()
+        if len(self._replies) < self.settings.replies_per_hour:
+            self._replies.append(now)
+            return now
+        self.stats.capped += 1
+        if self._cap_timer is None:
+            LOGGER.warning(
+                "Assist answered %s SMS within an hour: not answering more until the"
+                " oldest is an hour old (a loop between two auto-responders?)",
+                self.settings.replies_per_hour,
+            )
+            async_raise_issue(
+                self._hass,
+                self._entry,
+                ASSIST_REPLY_CAP,
+                limit=str(self.settings.replies_per_hour),
+            )
+            self._cap_timer = async_call_later(
+                self._hass,
+                self._replies[0] + REPLY_CAP_WINDOW - now,
+                self._async_cap_ended,
+            )
+        return None
+
+    @callback
+    def _async_cap_ended(self, _now: datetime) -> None:
+        """Answer again: the oldest answer of the hour has aged out."""
+        self._cap_timer = None
+        async_clear_issues(self._hass, self._entry, ASSIST_REPLY_CAP)
+
+    def _is_new_answer(self, number: str, reply: str, now: datetime) -> bool:
+        """Return False for the answer `number` got within the repeat window (noting it)."""
+        self._answered = {
+            key: at for key, at in self._answered.items() if now - at < REPEAT_WINDOW
+        }
+        if (number, reply) in self._answered:
+            self.stats.repeated += 1
+            LOGGER.debug(
+                "Not sending %s the same Assist answer again within %s",
+                mask_number(number),
+                REPEAT_WINDOW,
+            )
+            return False
+        self._answered[(number, reply)] = now
+        return True
 
     def _conversation_id(self, number: str) -> str | None:
         """Return the sender's conversation id while the agent still remembers it."""
@@ -352,6 +453,9 @@ class AssistBridge:
             "agent_id": self.settings.agent_id,
             "language": self.settings.language,
             "rate_limit": self.settings.rate_limit,
+            "replies_per_hour": self.settings.replies_per_hour,
+            "max_segments": self.settings.max_segments,
+            "gateway_numbers": [mask_number(number) for number in sorted(self._own)],
             "rate_limited_senders": [mask_number(n) for n in self.limited_senders],
             "stats": {
                 "answered": self.stats.answered,
@@ -359,6 +463,9 @@ class AssistBridge:
                 "undecoded": self.stats.undecoded,
                 "rate_limited": self.stats.rate_limited,
                 "failed": self.stats.failed,
+                "own_number": self.stats.own_number,
+                "repeated": self.stats.repeated,
+                "capped": self.stats.capped,
             },
             "exchanges": [exchange.as_diagnostics() for exchange in self.exchanges],
         }

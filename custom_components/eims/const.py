@@ -50,6 +50,15 @@ CONF_RATE_LIMIT: Final = "rate_limit"
 DEFAULT_AGENT_ID: Final = "conversation.home_assistant"
 DEFAULT_RATE_LIMIT: Final = 5
 MAX_RATE_LIMIT: Final = 60
+# Assist answers per hour across all numbers: an exchange every 3 minutes for a whole hour is
+# more than people text; a loop is cut off at 20 answers an hour.
+CONF_REPLIES_PER_HOUR: Final = "replies_per_hour"
+DEFAULT_REPLIES_PER_HOUR: Final = 20
+MAX_REPLIES_PER_HOUR: Final = 600
+# SMS segments an Assist answer may take (3: 459 GSM-7 characters or 201 UCS-2).
+CONF_MAX_SEGMENTS: Final = "max_segments"
+DEFAULT_MAX_SEGMENTS: Final = 3
+MAX_MAX_SEGMENTS: Final = 6
 
 # Inbound SMS and pending delivery reports are what users wait for: poll them often.
 UPDATE_INTERVAL: Final = timedelta(seconds=30)

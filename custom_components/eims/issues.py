@@ -21,7 +21,14 @@ ASSIST_RATE_LIMITED: Final = "assist_rate_limited"
 # The account's daily segment limit refused a send; it clears the next day or when raised.
 DAILY_LIMIT_REACHED: Final = "daily_limit_reached"
 # Conditions that cost money or answers, not access: a warning, not an error.
-_WARNINGS: Final = (INSUFFICIENT_BALANCE, ASSIST_RATE_LIMITED, DAILY_LIMIT_REACHED)
+# Assist answered as many SMS this hour as its option allows.
+ASSIST_REPLY_CAP: Final = "assist_reply_cap"
+_WARNINGS: Final = (
+    INSUFFICIENT_BALANCE,
+    ASSIST_RATE_LIMITED,
+    DAILY_LIMIT_REACHED,
+    ASSIST_REPLY_CAP,
+)
 
 
 def _issue_id(entry: ConfigEntry, key: str) -> str:

@@ -45,17 +45,23 @@ from .const import (
     CONF_ENABLED,
     CONF_GATEWAY_TIME_ZONE,
     CONF_LANGUAGE,
+    CONF_MAX_SEGMENTS,
     CONF_NUMBER_FORMAT,
     CONF_RATE_LIMIT,
+    CONF_REPLIES_PER_HOUR,
     CONF_TRACKING_WINDOW,
     CONF_TRUSTED_NUMBERS,
     DEFAULT_AGENT_ID,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_DUPLICATE_WINDOW,
+    DEFAULT_MAX_SEGMENTS,
     DEFAULT_RATE_LIMIT,
+    DEFAULT_REPLIES_PER_HOUR,
     DEFAULT_TRACKING_WINDOW_HOURS,
     DOMAIN,
+    MAX_MAX_SEGMENTS,
     MAX_RATE_LIMIT,
+    MAX_REPLIES_PER_HOUR,
     NO_CURRENCY,
     NUMBER_FORMAT_DIGITS,
     NUMBER_FORMAT_PLUS,
@@ -134,6 +140,16 @@ def assist_languages(hass: HomeAssistant) -> list[str]:
     return sorted({*languages, hass.config.language})
 
 
+def _count(maximum: int) -> vol.All:
+    """Return a whole-number field from 1 to `maximum`."""
+    return vol.All(
+        NumberSelector(
+            NumberSelectorConfig(min=1, max=maximum, mode=NumberSelectorMode.BOX)
+        ),
+        vol.Coerce(int),
+    )
+
+
 async def async_assist_section(hass: HomeAssistant) -> section:
     """
     Return the options form's Assist section (collapsed: it is off by default).
@@ -157,13 +173,14 @@ async def async_assist_section(hass: HomeAssistant) -> section:
                     # Without a list, the frontend's picker fails to draw in a section.
                     LanguageSelectorConfig(languages=assist_languages(hass))
                 ),
-                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): vol.All(
-                    NumberSelector(
-                        NumberSelectorConfig(
-                            min=1, max=MAX_RATE_LIMIT, mode=NumberSelectorMode.BOX
-                        )
-                    ),
-                    vol.Coerce(int),
+                vol.Required(CONF_RATE_LIMIT, default=DEFAULT_RATE_LIMIT): _count(
+                    MAX_RATE_LIMIT
+                ),
+                vol.Required(
+                    CONF_REPLIES_PER_HOUR, default=DEFAULT_REPLIES_PER_HOUR
+                ): _count(MAX_REPLIES_PER_HOUR),
+                vol.Required(CONF_MAX_SEGMENTS, default=DEFAULT_MAX_SEGMENTS): _count(
+                    MAX_MAX_SEGMENTS
                 ),
             }
         ),

@@ -41,6 +41,8 @@ DEFAULTS = {
         "agent_id": "conversation.home_assistant",
         "language": "en",
         "rate_limit": 5,
+        "replies_per_hour": 20,
+        "max_segments": 3,
     },
 }
 # What each field shows before anything is changed.
@@ -55,6 +57,8 @@ SHOWN = {
     "Conversation agent": "Home Assistant",
     "Language": "English",
     "Messages per minute per number": "5",
+    "Answers per hour, all numbers": "20",
+    "SMS segments per answer": "3",
 }
 
 
@@ -76,7 +80,7 @@ async def test_options_dialog_saves_unchanged_and_changed(
 
     await _open_options(browser, hass_api.hass_url)
     await browser.click(DIALOG, text(ASSIST_SECTION))
-    await browser.scroll_to(FLOW_FORM, field("Messages per minute per number"))
+    await browser.scroll_to(FLOW_FORM, field("SMS segments per answer"))
     for label, shown in SHOWN.items():
         assert shown in await field_text(browser, label), label
     assert await form_data(browser) == DEFAULTS
