@@ -304,6 +304,8 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
             "agent_id": "conversation.home_assistant",
             "language": "en",
             "rate_limit": 5,
+            "replies_per_hour": 20,
+            "max_segments": 3,
         },
     }
 
@@ -332,6 +334,8 @@ async def test_options_form_as_the_frontend_draws_it(
         "agent_id": "conversation.home_assistant",
         "language": "en",
         "rate_limit": 5,
+        "replies_per_hour": 20,
+        "max_segments": 3,
     }
     languages = nested["language"]["selector"]["language"]["languages"]
     assert {"en", "de", "nl", "fr", "es"} <= set(languages)
