@@ -1,0 +1,111 @@
+"""Developer tools → Actions sends an SMS; the logbook shows what the account did, with icons."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from .browser import Browser, css, role, text
+from .conftest import ARTIFACTS, E2eStack
+from .gateway_entry import DOMAIN, add_entry, entity_ids, remove_entries, wait_for_state
+from .hass_api import HassApi
+
+RECIPIENT = "+31612345678"
+MESSAGE = "Sent from Developer tools"
+INBOUND_SENDER = "+31687654321"
+INBOUND_TEXT = "STATUS please"
+EDITOR = css("ha-code-editor .cm-content")
+# The icons an element draws: every `icon` set in it, its shadow roots included.
+ICONS_IN = """element => {
+  const icons = [];
+  const walk = (node) => {
+    if (node.icon) icons.push(node.icon);
+    for (const child of [...(node.shadowRoot?.children ?? []), ...node.children]) walk(child);
+  };
+  walk(element);
+  return icons;
+}"""
+
+
+async def test_send_sms_from_developer_tools(
+    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+) -> None:
+    """The action in YAML mode reaches the gateway once; its response shows the message ID."""
+    await remove_entries(hass_api)
+    entry_id = await add_entry(hass_api, e2e_stack)
+    account = e2e_stack.simulator_account
+    sent_before = len(
+        await hass_api.simulator_control(f"/sent?account={account}", method="GET")
+    )
+    await browser.goto(f"{hass_api.hass_url}/config/tools/action")
+    await browser.click(role("button", "YAML mode"))
+    await browser.click(EDITOR)
+    await browser.press("Control+a")
+    await browser.type(
+        f"action: {DOMAIN}.send_sms\n"
+        f'data: {{config_entry_id: {entry_id}, numbers: "{RECIPIENT}", message: "{MESSAGE}"}}',
+        EDITOR,
+    )
+    await browser.click(role("button", "Perform action"))
+    await browser.wait(text("Response"))
+    await browser.wait(text("success: 1"))
+    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms.png", full_page=True)
+
+    sent = await hass_api.simulator_control(f"/sent?account={account}", method="GET")
+    [submission] = sent[sent_before:]
+    assert [n.removeprefix("+") for n in submission["numbers"]] == [
+        RECIPIENT.removeprefix("+")
+    ]
+    messages = await hass_api.simulator_control(
+        f"/messages?account={account}", method="GET"
+    )
+    assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [MESSAGE]
+    shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
+    assert f"id: {submission['ids'][0]}" in shown
+
+
+async def test_logbook_shows_received_sms_with_its_icon(
+    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+) -> None:
+    """A received SMS is one logbook line: the account, the sender, the text and an icon."""
+    await remove_entries(hass_api)
+    entry_id = await add_entry(hass_api, e2e_stack)
+    balance = (await entity_ids(hass_api, entry_id))["balance"]
+    await wait_for_state(hass_api, balance)
+    async with hass_api.ws_subscribe_events(f"{DOMAIN}_sms_received") as received:
+        injected = await hass_api.simulator_control(
+            f"/accounts/{e2e_stack.simulator_account}/inbound",
+            {"from": INBOUND_SENDER, "content": INBOUND_TEXT},
+        )
+        await hass_api.call_service(
+            "homeassistant", "update_entity", {"entity_id": balance}
+        )
+        await received.wait_for(lambda data: data["id"] == injected["id"])
+
+    line = f"received SMS from {INBOUND_SENDER}: {INBOUND_TEXT}"
+    # The page reads what the recorder has written (it commits every few seconds).
+    [logged] = await _logbook_entries(hass_api, line)
+    assert logged["icon"] == "mdi:message-arrow-left"
+    assert logged["name"] == f"{e2e_stack.simulator_account} @ 127.0.0.1"
+    await browser.goto(f"{hass_api.hass_url}/logbook")
+    await browser.wait(text(line))
+    entry = css(".entry-container", has_text=line)
+    icons = await browser.evaluate(ICONS_IN, css("ha-logbook-renderer"), entry)
+    await browser.screenshot(ARTIFACTS / "logbook.png")
+    assert "mdi:message-arrow-left" in icons
+
+
+async def _logbook_entries(
+    hass_api: HassApi, message: str, timeout: float = 20
+) -> list[dict[str, Any]]:
+    """Return the logbook entries whose message ends with `message`, once there are some."""
+    async with asyncio.timeout(timeout):
+        while True:
+            entries = [
+                entry
+                for entry in await hass_api.rest("GET", "/api/logbook")
+                if str(entry.get("message", "")).endswith(message)
+            ]
+            if entries:
+                return entries
+            await asyncio.sleep(0.5)
