@@ -70,15 +70,16 @@ async def test_logbook_shows_received_sms_with_its_icon(
     """A received SMS is one logbook line: the account, the sender, the text and an icon."""
     await remove_entries(hass_api)
     entry_id = await add_entry(hass_api, e2e_stack)
-    balance = (await entity_ids(hass_api, entry_id))["balance"]
-    await wait_for_state(hass_api, balance)
+    entities = await entity_ids(hass_api, entry_id)
+    await wait_for_state(hass_api, entities["balance"])
     async with hass_api.ws_subscribe_events(f"{DOMAIN}_sms_received") as received:
         injected = await hass_api.simulator_control(
             f"/accounts/{e2e_stack.simulator_account}/inbound",
             {"from": INBOUND_SENDER, "content": INBOUND_TEXT},
         )
+        # Delivery sensors update with the messages poll, which reads the inbox.
         await hass_api.call_service(
-            "homeassistant", "update_entity", {"entity_id": balance}
+            "homeassistant", "update_entity", {"entity_id": entities["awaiting_report"]}
         )
         await received.wait_for(lambda data: data["id"] == injected["id"])
 

@@ -171,7 +171,8 @@ async def _receive_sms(
 
 
 async def _send_sms(hass_api: HassApi, account: str, entry_id: str) -> list[int]:
-    """The send_sms action reaches the gateway; its response names the gateway's ids."""
+    """The send_sms action reaches the gateway once; its response names the gateway's ids."""
+    sent_before = len(await _sendsms_submissions(hass_api, account))
     response = await hass_api.call_service(
         DOMAIN,
         "send_sms",
@@ -185,13 +186,8 @@ async def _send_sms(hass_api: HassApi, account: str, entry_id: str) -> list[int]
     assert [sent["number"] for sent in response["messages"]] == [RECIPIENT]
     message_ids: list[int] = [sent["id"] for sent in response["messages"]]
 
-    submissions = [
-        submission
-        for submission in await hass_api.simulator_control(
-            f"/sent?account={account}", method="GET"
-        )
-        if submission["endpoint"] == "sendsms"
-    ]
+    # Earlier tests may have sent from the same account: only this send's count.
+    submissions = (await _sendsms_submissions(hass_api, account))[sent_before:]
     assert len(submissions) == 1, submissions
     submission = submissions[0]
     assert submission["status"] == 0
@@ -312,3 +308,14 @@ async def _requests(hass_api: HassApi, account: str) -> list[dict[str, Any]]:
         f"/requests?account={account}", method="GET"
     )
     return requests
+
+
+async def _sendsms_submissions(hass_api: HassApi, account: str) -> list[dict[str, Any]]:
+    """Return the sendsms requests the simulator has taken for `account`, oldest first."""
+    return [
+        submission
+        for submission in await hass_api.simulator_control(
+            f"/sent?account={account}", method="GET"
+        )
+        if submission["endpoint"] == "sendsms"
+    ]
