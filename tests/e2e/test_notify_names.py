@@ -1,0 +1,46 @@
+"""Adding a recipient in the real frontend: the success dialog names its notify action, which sends."""
+
+from __future__ import annotations
+
+from .browser import Browser, role, text
+from .conftest import ARTIFACTS, E2eStack
+from .frontend import (
+    DIALOG,
+    dialog_text,
+    fill_field,
+    open_integration_page,
+    submit,
+    wait_for_form,
+)
+from .gateway_entry import add_entry, remove_entries
+from .hass_api import HassApi
+
+
+async def test_recipient_success_dialog_names_its_action(
+    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+) -> None:
+    """Add recipient → name and number → the dialog says notify.eims_<name> for alerts."""
+    await remove_entries(hass_api)
+    await add_entry(hass_api, e2e_stack)
+    await open_integration_page(browser, hass_api.hass_url)
+    await browser.click(role("button", "Add recipient"))
+    await wait_for_form(browser, "Add an SMS recipient")
+    await fill_field(browser, "Name", "Night shift")
+    # A multiple text field starts empty: its button adds the first input.
+    await browser.click(DIALOG, role("button", "Add Phone numbers"))
+    await fill_field(browser, "Phone numbers", "+447911123456")
+    await submit(browser)
+    await browser.wait(DIALOG, text("notify.eims_night_shift"))
+    assert "Alerts, notify groups and blueprints" in await dialog_text(browser)
+    await browser.screenshot(ARTIFACTS / "recipient-added-notify-action.png")
+
+    # The named action, as alert: calls it, reaches the gateway.
+    await hass_api.call_service(
+        "notify", "eims_night_shift", {"message": "Door open", "title": "Alarm"}
+    )
+    submissions = await hass_api.simulator_control(
+        f"/sent?account={e2e_stack.simulator_account}", method="GET"
+    )
+    assert [(s["params"]["content"], s["numbers"]) for s in submissions][-1:] == [
+        ("Alarm\nDoor open", ["447911123456"])
+    ]
