@@ -414,7 +414,7 @@ async def test_removing_the_entry_forgets_its_questions(
         ({"timeout": {"days": 8}}, "ask_timeout_out_of_range"),
         ({"to": ["Neighbours", MUM]}, "ask_unknown_to"),
         ({"to": []}, "no_numbers"),
-        ({"config_entry_id": "nope"}, "entry_not_found"),
+        ({"config_entry_id": "nope"}, "service_config_entry_not_found"),
     ],
 )
 async def test_refused_before_sending(

@@ -31,7 +31,6 @@ from custom_components.eims.assist import (
     EVENT_ASSIST_EXCHANGE,
     RATE_WINDOW,
     settings_from_options,
-    shorten,
 )
 from custom_components.eims.const import (
     CONF_AGENT_ID,
@@ -49,6 +48,7 @@ from custom_components.eims.diagnostics import async_get_config_entry_diagnostic
 from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.issues import ASSIST_RATE_LIMITED
 from custom_components.eims.segments import SegmentInfo, count_segments
+from custom_components.eims.text import shorten
 from simulator.testing import RunningSimulator
 
 from .common import async_set_up_account

@@ -181,12 +181,12 @@ async def test_logbook_entry(
     [
         ("short", "short"),
         ("a" * 50, "a" * 50),
-        ("a" * 51, "a" * 50 + "…"),
+        ("a" * 51, "a" * 49 + "…"),
         ("  spaced\t\tout\n", "spaced out"),
     ],
 )
 def test_excerpt(text: str, expected: str) -> None:
-    """Excerpts keep 50 characters on one line."""
+    """Excerpts keep at most 50 characters on one line, the cut mark included."""
     assert excerpt(text) == expected
 
 

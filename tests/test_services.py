@@ -493,10 +493,13 @@ async def test_send_validation_errors(
 async def test_entry_not_found(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
-    """An unknown entry id, or another integration's entry, is refused."""
-    other = MockConfigEntry(domain="other")
+    """An unknown entry id, or another integration's entry, is refused (HA's own errors)."""
+    other = MockConfigEntry(domain="other", title="Other")
     other.add_to_hass(hass)
-    for entry_id in ("nope", other.entry_id):
+    for entry_id, key, placeholders in (
+        ("nope", "service_config_entry_not_found", {"entry_id": "nope"}),
+        (other.entry_id, "service_config_entry_wrong_domain", {"entry_title": "Other"}),
+    ):
         with pytest.raises(ServiceValidationError) as err:
             await hass.services.async_call(
                 DOMAIN,
@@ -504,8 +507,9 @@ async def test_entry_not_found(
                 {"config_entry_id": entry_id, "numbers": UK_MOBILE, "message": "Hi"},
                 blocking=True,
             )
-        assert err.value.translation_key == "entry_not_found"
-        assert err.value.translation_placeholders == {"entry_id": entry_id}
+        assert err.value.translation_domain == "homeassistant"
+        assert err.value.translation_key == key
+        assert err.value.translation_placeholders == {"domain": DOMAIN, **placeholders}
 
 
 async def test_entry_not_loaded(
@@ -518,8 +522,11 @@ async def test_entry_not_loaded(
         await _caller(hass, init_integration, "create_job")(
             name="j", message="Hi", numbers=UK_MOBILE
         )
-    assert err.value.translation_key == "entry_not_loaded"
-    assert err.value.translation_placeholders == {"entry_title": init_integration.title}
+    assert err.value.translation_key == "service_config_entry_not_loaded"
+    assert err.value.translation_placeholders == {
+        "domain": DOMAIN,
+        "entry_title": init_integration.title,
+    }
     mock_client.create_job.assert_not_called()
 
 

@@ -10,7 +10,7 @@ from typing import Any, Final
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
 from homeassistant.core import ServiceCall, ServiceResponse
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util, ulid as ulid_util
 import voluptuous as vol
 
@@ -21,13 +21,7 @@ from .matching import phrase_words, sender_key
 from .numbers import normalise_numbers
 from .questions import Question
 from .recipients import recipient_numbers
-from .sending import (
-    OutgoingMessage,
-    async_send,
-    listing,
-    loaded_entry,
-    validation_error,
-)
+from .sending import OutgoingMessage, async_send, listing, validation_error
 
 SERVICE_ASK: Final = "ask"
 ORIGIN_ASK: Final = "ask"
@@ -109,7 +103,9 @@ async def _async_numbers(
 
 async def async_ask(call: ServiceCall) -> ServiceResponse:
     """Send the question; its reply (or its timeout) fires `eims.reply_received`."""
-    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry: EimsConfigEntry = service.async_get_config_entry(
+        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
+    )
     choices = _choices(call.data.get(ATTR_CHOICES))
     timeout = _check_timeout(call.data[ATTR_TIMEOUT])
     numbers = await _async_numbers(call, entry, call.data[ATTR_TO])

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-import re
 from typing import Any, Final
 
 from homeassistant.components import conversation
@@ -45,9 +44,10 @@ from .issues import (
     async_clear_issues,
     async_raise_issue,
 )
-from .numbers import mask_number, normalise_number, normalise_numbers
+from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
 from .segments import cut_to_segments
 from .sending import OutgoingMessage, async_send
+from .text import shorten
 
 RATE_WINDOW: Final = timedelta(minutes=1)
 REPLY_CAP_WINDOW: Final = timedelta(hours=1)
@@ -57,12 +57,9 @@ REPEAT_WINDOW: Final = timedelta(minutes=10)
 EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
 ORIGIN_ASSIST: Final = "assist"
 
-CUT_MARK: Final = "…"
 # Diagnostics keep this many exchanges, their texts cut to this many characters.
 HISTORY_SIZE: Final = 20
 DIAGNOSTICS_TEXT_LENGTH: Final = 40
-
-_NOT_DIGIT: Final = re.compile(r"[^0-9]")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,19 +119,6 @@ class BridgeStats:
     own_number: int = 0
     repeated: int = 0
     capped: int = 0
-
-
-def shorten(text: str, length: int) -> str:
-    """Return `text` cut to at most `length` characters, the last one a cut mark if cut."""
-    if len(text) <= length:
-        return text
-    return text[: length - len(CUT_MARK)] + CUT_MARK
-
-
-def digits_of(number: str) -> str:
-    """Return the digits of a number, without an international "00" prefix."""
-    digits = _NOT_DIGIT.sub("", number)
-    return digits.removeprefix("00")
 
 
 def settings_from_options(

@@ -36,15 +36,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .api import (
-    EimsAuthError,
-    EimsConnectionError,
-    EimsError,
-    EimsHttpError,
-    EimsIpLimitedError,
-    EimsLockedError,
-    EimsResponseError,
-)
+from .api import DEFAULT_PORT, EimsError
 from .connection import account_key, async_create_client, split_gateway_url
 from .const import (
     CONF_ACCOUNT,
@@ -52,7 +44,6 @@ from .const import (
     CONF_MESSAGE_TYPE,
     CONF_NUMBERS,
     CONF_SENDER,
-    DEFAULT_PORT,
     DOMAIN,
     LOGGER,
     MESSAGE_TYPE_MMS,
@@ -61,6 +52,7 @@ from .const import (
     SUBENTRY_RECIPIENT,
 )
 from .coordinator import EimsConfigEntry
+from .errors import form_error_key
 from .notify_names import NotifyTarget, next_service_name, service_names
 from .numbers import normalise_numbers
 from .options_flow import EimsOptionsFlow, push_report_url
@@ -98,18 +90,8 @@ async def _async_check(flow: ConfigFlow, data: dict[str, Any]) -> dict[str, str]
     try:
         client = await async_create_client(flow.hass, data)
         await client.get_balance()
-    except EimsAuthError:
-        return {"base": "invalid_auth"}
-    except EimsIpLimitedError:
-        return {"base": "ip_limited"}
-    except EimsLockedError:
-        return {"base": "account_locked"}
-    except EimsResponseError, EimsHttpError:
-        return {"base": "invalid_response"}
-    except EimsConnectionError:
-        return {"base": "cannot_connect"}
-    except EimsError:
-        return {"base": "unknown"}
+    except EimsError as err:
+        return {"base": form_error_key(err)}
     except Exception:  # noqa: BLE001
         LOGGER.exception("Unexpected error while checking the gateway")
         return {"base": "unknown"}

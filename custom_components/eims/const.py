@@ -7,7 +7,6 @@ from typing import Final
 DOMAIN: Final = "eims"
 LOGGER = logging.getLogger(__package__)
 
-DEFAULT_PORT: Final = 20003
 DEFAULT_NAME: Final = "EIMS"
 MANUFACTURER: Final = "Ejoin"
 MODEL: Final = "EIMS"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.exceptions import HomeAssistantError
 
 from .api import (
@@ -13,6 +15,17 @@ from .api import (
     EimsTimeoutError,
 )
 from .const import DOMAIN
+
+# What the config flow's forms can say about a gateway that did not answer as it should.
+_FORM_ERRORS: Final = frozenset(
+    {
+        "invalid_auth",
+        "ip_limited",
+        "account_locked",
+        "invalid_response",
+        "cannot_connect",
+    }
+)
 
 
 def error_key(err: EimsError) -> str:
@@ -26,6 +39,12 @@ def error_key(err: EimsError) -> str:
     if isinstance(err, EimsConnectionError):
         return "cannot_connect"
     return "unknown"
+
+
+def form_error_key(err: EimsError) -> str:
+    """Return the config flow's error for a gateway error: a timeout did not connect there."""
+    key = "cannot_connect" if isinstance(err, EimsTimeoutError) else error_key(err)
+    return key if key in _FORM_ERRORS else "unknown"
 
 
 def as_ha_error[E: HomeAssistantError](

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from homeassistant.components.logbook.const import (
+from homeassistant.components.logbook import (
     LOGBOOK_ENTRY_ICON,
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
@@ -22,6 +22,7 @@ from .inbox import (
     EVENT_SMS_RECEIVED,
 )
 from .questions import EVENT_REPLY_RECEIVED
+from .text import one_line, shorten
 from .tracker import EVENT_DELIVERY_REPORT
 
 ICON_RECEIVED: Final = "mdi:message-arrow-left"
@@ -39,10 +40,7 @@ type Describer = Callable[[Event], dict[str, str]]
 
 def excerpt(text: str) -> str:
     """Return the start of a text on one line, with "…" when cut."""
-    line = " ".join(text.split())
-    if len(line) <= EXCERPT_LENGTH:
-        return line
-    return line[:EXCERPT_LENGTH].rstrip() + "…"
+    return shorten(one_line(text), EXCERPT_LENGTH)
 
 
 def delivery_icon(status: str) -> str:

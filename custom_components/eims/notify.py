@@ -11,16 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.components.notify import NotifyEntity
-from homeassistant.components.notify.const import (
+from homeassistant.components.notify import (
     ATTR_DATA,
     ATTR_MESSAGE,
     ATTR_TARGET,
     ATTR_TITLE,
     DOMAIN as NOTIFY_DOMAIN,
+    BaseNotificationService,
+    NotifyEntity,
     NotifyEntityFeature,
+    async_reload,
 )
-from homeassistant.components.notify.legacy import BaseNotificationService, async_reload
 from homeassistant.config_entries import (
     SIGNAL_CONFIG_ENTRY_CHANGED,
     ConfigEntry,
@@ -35,6 +36,7 @@ from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     discovery,
+    service,
 )
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
@@ -59,7 +61,6 @@ from .sending import (
     MessageOptions,
     OutgoingMessage,
     async_send,
-    loaded_entry,
     recipient_message,
     titled_message,
     validation_error,
@@ -261,7 +262,7 @@ class EimsNotificationService(BaseNotificationService):
     def _entry(self, target: NotifyTarget | None) -> EimsConfigEntry:
         """Return the target's account, or the only one for `notify.eims`."""
         if target is not None:
-            return loaded_entry(self.hass, target.entry_id)
+            return service.async_get_config_entry(self.hass, DOMAIN, target.entry_id)
         entries = self.hass.config_entries.async_loaded_entries(DOMAIN)
         if len(entries) != 1:
             raise validation_error("notify_account_ambiguous", count=str(len(entries)))

@@ -85,6 +85,12 @@ def normalise_number(number: str, *, country: str | None, plus: bool) -> str | N
     return normalised.removeprefix("+")
 
 
+def digits_of(number: str) -> str:
+    """Return the digits of a number, without an international "00" prefix."""
+    digits = _NOT_DIGIT.sub("", number)
+    return digits.removeprefix("00")
+
+
 def mask_number(number: str) -> str:
     """
     Return `number` for logs and diagnostics: its first 3 and last 2 digits, the rest as "*".

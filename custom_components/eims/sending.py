@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final
 
-from homeassistant.config_entries import ConfigEntryState, ConfigSubentry
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -113,16 +113,6 @@ def listing(items: Sequence[object]) -> str:
     if len(items) > _LISTED:
         text = f"{text} (+{len(items) - _LISTED})"
     return text
-
-
-def loaded_entry(hass: HomeAssistant, entry_id: str) -> EimsConfigEntry:
-    """Return the loaded EIMS entry an action names."""
-    entry: EimsConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        raise validation_error("entry_not_found", entry_id=entry_id)
-    if entry.state is not ConfigEntryState.LOADED:
-        raise validation_error("entry_not_loaded", entry_title=entry.title)
-    return entry
 
 
 def check_message(message: str, *, gsm7_only: bool = False) -> SegmentInfo:

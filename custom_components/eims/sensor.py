@@ -145,6 +145,10 @@ class EimsDeliverySensor(SensorEntity):
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    # New with every report: recorded, each would add a row to the attributes table.
+    _unrecorded_attributes = frozenset(
+        {"message_id", "number", "sent_at", "reported_at"}
+    )
     entity_description: EimsDeliveryDescription
 
     def __init__(

@@ -15,7 +15,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, service
 import voluptuous as vol
 from yarl import URL
 
@@ -42,7 +42,6 @@ from .sending import (
     check_message,
     future_time,
     gateway_error,
-    loaded_entry,
     validation_error,
 )
 
@@ -165,7 +164,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send a message to numbers now, or at `send_time`."""
-    entry = loaded_entry(call.hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry: EimsConfigEntry = service.async_get_config_entry(
+        call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
+    )
     outgoing = OutgoingMessage(
         numbers=call.data[ATTR_NUMBERS],
         message=call.data[ATTR_MESSAGE],
@@ -181,7 +182,9 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
 async def _async_create_job(call: ServiceCall) -> ServiceResponse:
     """Create a job the gateway runs itself; return its id."""
     hass = call.hass
-    entry = loaded_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry: EimsConfigEntry = service.async_get_config_entry(
+        hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
+    )
     job = await _async_build_job(hass, entry, call.data)
     try:
         job_id = await entry.runtime_data.client.create_job(job)

@@ -1,7 +1,7 @@
 """Async client for the EIMS SMS gateway HTTP API (no Home Assistant imports)."""
 
 from .auth import MemorySeqSource, SeqSource
-from .client import EimsClient
+from .client import DEFAULT_PORT, EimsClient
 from .exceptions import (
     EimsAuthError,
     EimsBalanceError,
@@ -45,6 +45,7 @@ from .push import parse_pushed_reports
 from .times import format_gateway_time, parse_gateway_time
 
 __all__ = [
+    "DEFAULT_PORT",
     "Balance",
     "ClientStats",
     "DeliverStatus",

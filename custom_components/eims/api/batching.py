@@ -10,7 +10,7 @@ from itertools import batched
 from .exceptions import EimsResponseError, EimsValidationError
 from .models import SendRequest
 from .times import parse_gateway_time
-from .validation import check_message_type, digits_key, normalize_number
+from .validation import check_message_type, checked_number, digits_key
 
 POST_NUMBER_LIMIT = 10000
 GET_NUMBER_LIMIT = 100
@@ -71,7 +71,7 @@ def unique_requests(requests: Sequence[SendRequest]) -> list[SendRequest]:
         key = _message_key(request)
         numbers: list[str] = []
         for raw in request.numbers:
-            number = normalize_number(raw)
+            number = checked_number(raw)
             digits = digits_key(number)
             if digits in seen:
                 if seen[digits] != key:

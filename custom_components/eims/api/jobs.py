@@ -10,7 +10,7 @@ from typing import Any
 from .exceptions import EimsValidationError
 from .models import SmsType
 from .times import to_unix_time
-from .validation import check_message_type, normalize_number
+from .validation import check_message_type, checked_number
 
 MAX_JOB_NAME = 64
 MAX_NUMBERS_LENGTH = 4 * 1024
@@ -86,7 +86,7 @@ class SmsJob:
             raise EimsValidationError("numbers", "numbers_too_long", len(self.numbers))
         if not self.numbers_from_url:
             for number in self.numbers.split(","):
-                normalize_number(number)
+                checked_number(number)
 
     def _validate_schedule(self, job_type: JobType) -> None:
         """Check the schedule fields' ranges and which are compulsory for the type."""

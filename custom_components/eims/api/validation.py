@@ -13,7 +13,7 @@ def digits_key(number: str) -> str:
     return number.removeprefix("+")
 
 
-def normalize_number(number: object, field: str = "numbers") -> str:
+def checked_number(number: object, field: str = "numbers") -> str:
     """Return a number stripped of outer blanks; only digits with an optional leading + pass."""
     if not isinstance(number, str):
         raise EimsValidationError(field, "invalid_number", number)
