@@ -62,6 +62,8 @@ class Message:
     changed: float = 0.0
     sent_at: float | None = None
     done_at: float | None = None
+    # Handed out by getreport as it is instead of the rendered row: a malformed one.
+    row: list[Any] | None = None
 
     @property
     def final(self) -> bool:

@@ -340,6 +340,7 @@ async def async_send(
             )
             # Earlier batches went out: their ids are tracked like any send.
             async_note_sent(hass, entry, accepted, origin)
+            await entry.runtime_data.tracker.async_flush()
         # Only a failed connect proves nothing was sent; anything later may have sent it.
         if isinstance(err, EimsConnectionError) and not isinstance(
             err, EimsCannotConnectError
@@ -368,6 +369,8 @@ async def async_send(
     spending.settle(admission, result.success)
     async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
     async_note_sent(hass, entry, result, origin)
+    # On disk before the caller hears of the ids: a crash now loses none of them.
+    await entry.runtime_data.tracker.async_flush()
     return SendOutcome(
         result=result,
         invalid=prepared.invalid,

@@ -17,7 +17,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import EimsClient, PushedReport, ReportRow, SentMessage
+from .api import EimsClient, PushedReport, ReportResult, SentMessage, UnreadableReport
 from .const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
 from .delivery_status import (
     EXPIRED,
@@ -50,6 +50,8 @@ POLL_CHUNK: Final = 1000
 MAX_IDS_PER_POLL: Final = 10_000
 # Restoring this many records, then the event loop gets a turn.
 WORK_CHUNK: Final = 5000
+# Malformed rows remembered so each is warned about once.
+WARNED_ROWS_LIMIT: Final = 1000
 # Applying this many reports (each fires an event), then the event loop gets a turn.
 REPORT_CHUNK: Final = 200
 # What a message is when it is handed to the tracker.
@@ -90,6 +92,8 @@ class DeliveryTracker:
         self.failed = 0
         self.last_report: DeliveryReport | None = None
         self.last_push: float | None = None
+        self.malformed_rows = 0
+        self._warned_rows: set[str] = set()
         self._poll_offset = 0
         self._listeners: list[CALLBACK_TYPE] = []
         self._report_listeners: list[Callable[[DeliveryReport], None]] = []
@@ -209,7 +213,9 @@ class DeliveryTracker:
     def async_handle_pushed(self, reports: Sequence[PushedReport]) -> int:
         """Apply pushed reports (unknown ids are ignored); return how many changed a message."""
         now = self._now()
-        self.last_push = now
+        if reports:
+            # An empty push says nothing about whether the gateway pushes: polling goes on.
+            self.last_push = now
         changed = sum(
             self._apply(report.id, pushed_update(report), now) for report in reports
         )
@@ -217,13 +223,14 @@ class DeliveryTracker:
             self._async_changed()
         return changed
 
-    async def _async_expire(self, now: float) -> int:
-        """Give up on messages older than the tracking window, oldest first."""
+    async def _async_expire(self, asked: Iterable[int], now: float) -> int:
+        """Give up on messages just asked about, still open, older than the tracking window."""
         limit = now - self.window
         expired = [
             message_id
-            for message_id, pending in self._pending.items()
-            if pending.sent_at < limit
+            for message_id in asked
+            if (pending := self._pending.get(message_id)) is not None
+            and pending.sent_at < limit
         ]
         for start in range(0, len(expired), REPORT_CHUNK):
             for message_id in expired[start : start + REPORT_CHUNK]:
@@ -252,28 +259,53 @@ class DeliveryTracker:
         return ids[start : start + MAX_IDS_PER_POLL]
 
     async def async_poll(self) -> None:
-        """Expire old messages, then ask the gateway about the rest (no request when none)."""
+        """
+        Ask the gateway about the messages waiting, then expire those still open.
+
+        Asking first: after the clock jumps forward (NTP fixing it after boot), a message
+        the gateway reports delivered is delivered, not expired. No request when none wait.
+        """
         now = self._now()
-        changed = await self._async_expire(now)
         ids = self._ids_to_poll(now)
         if ids:
             LOGGER.debug(
                 "Polling reports of %d of %d messages", len(ids), len(self._pending)
             )
+        changed = 0
         for start in range(0, len(ids), POLL_CHUNK):
             chunk = ids[start : start + POLL_CHUNK]
             result = await self._client.get_reports(chunk)
-            changed += await self._async_apply_rows(chunk, result.rows, now)
+            changed += await self._async_apply_rows(chunk, result, now)
+        changed += await self._async_expire(ids, now)
         if changed:
             self._async_changed()
 
+    def _skip_unreadable(self, unreadable: Sequence[UnreadableReport]) -> set[int]:
+        """Count rows that could not be read, warn once per row; return the ids they name."""
+        self.malformed_rows += len(unreadable)
+        for report in unreadable:
+            if report.row not in self._warned_rows:
+                if len(self._warned_rows) >= WARNED_ROWS_LIMIT:
+                    self._warned_rows.clear()
+                self._warned_rows.add(report.row)
+                LOGGER.warning(
+                    "Skipping a delivery report the gateway sent malformed (%s); "
+                    "its message is asked about again next time",
+                    report.error,
+                )
+        ids = {report.id for report in unreadable if report.id is not None}
+        for message_id in ids:
+            self._unknown_since.pop(message_id, None)
+        return ids
+
     async def _async_apply_rows(
-        self, asked: Sequence[int], rows: Sequence[ReportRow], now: float
+        self, asked: Sequence[int], result: ReportResult, now: float
     ) -> int:
         """Apply one chunk's rows; ids the gateway did not know turn not found in time."""
         changed = 0
-        known: set[int] = set()
-        for index, row in enumerate(rows, 1):
+        # The gateway knows an id it sent a malformed row for: never "not found".
+        known = self._skip_unreadable(result.unreadable)
+        for index, row in enumerate(result.rows, 1):
             known.add(row.id)
             self._unknown_since.pop(row.id, None)
             changed += self._apply(row.id, row_update(row), now)
@@ -294,6 +326,7 @@ class DeliveryTracker:
             "pending": self.pending_count,
             "oldest_pending_age": self.oldest_pending_age(),
             "unknown_ids": len(self._unknown_since),
+            "malformed_rows": self.malformed_rows,
             "counters": {
                 "sent": self.sent,
                 "delivered": self.delivered,

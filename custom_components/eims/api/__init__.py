@@ -39,6 +39,7 @@ from .models import (
     SentMessage,
     SmsPage,
     SmsType,
+    UnreadableReport,
     UnreadableSms,
 )
 from .push import parse_pushed_reports
@@ -84,6 +85,7 @@ __all__ = [
     "SmsJob",
     "SmsPage",
     "SmsType",
+    "UnreadableReport",
     "UnreadableSms",
     "format_gateway_time",
     "parse_gateway_time",

@@ -44,6 +44,7 @@ from .models import (
     SendResult,
     SentMessage,
     SmsPage,
+    UnreadableReport,
 )
 from .parsers import (
     Reply,
@@ -335,10 +336,11 @@ class EimsClient:
     async def get_reports(self, ids: Sequence[int]) -> ReportResult:
         """Return the send and delivery reports of message ids, 200 per request."""
         rows: list[ReportRow] = []
+        unreadable: list[UnreadableReport] = []
         counters = ReportCounters()
         batches = plan_report_batches(ids)
         for batch in batches:
-            batch_rows, batch_counters = await self._call(
+            batch_rows, batch_unreadable, batch_counters = await self._call(
                 "GET",
                 "/getreport",
                 {"ids": ",".join(map(str, batch))},
@@ -346,8 +348,11 @@ class EimsClient:
                 repeatable=True,
             )
             rows.extend(batch_rows)
+            unreadable.extend(batch_unreadable)
             counters = add_counters(counters, batch_counters)
-        return ReportResult(rows=rows, counters=counters, requests=len(batches))
+        return ReportResult(
+            rows=rows, counters=counters, requests=len(batches), unreadable=unreadable
+        )
 
     async def get_sms_page(self, start_time: int | None = None) -> SmsPage:
         """

@@ -194,12 +194,22 @@ class ReportCounters:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableReport:
+    """A getreport row that could not be read: the id it names (if any) and the row (JSON)."""
+
+    id: int | None
+    row: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportResult:
     """Outcome of one `get_reports` call over all its HTTP requests."""
 
     rows: list[ReportRow]
     counters: ReportCounters
     requests: int
+    unreadable: list[UnreadableReport] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from .models import (
     SendStatus,
     SentMessage,
     SmsPage,
+    UnreadableReport,
     UnreadableSms,
 )
 from .validation import digits_key
@@ -178,15 +179,35 @@ def parse_report_row(row: object, tz: tzinfo) -> ReportRow:
 
 def parse_report_reply(
     data: Mapping[str, Any], tz: tzinfo
-) -> tuple[list[ReportRow], ReportCounters]:
-    """Parse a `getreport` reply into rows and the counters it holds."""
-    rows = [
-        parse_report_row(row, tz) for row in as_list(data.get("array", []), "array")
-    ]
+) -> tuple[list[ReportRow], list[UnreadableReport], ReportCounters]:
+    """
+    Parse a `getreport` reply into rows, the rows that could not be read, and counters.
+
+    Row by row: one malformed row never costs the reports of the others.
+    """
+    rows: list[ReportRow] = []
+    unreadable: list[UnreadableReport] = []
+    for row in as_list(data.get("array", []), "array"):
+        try:
+            rows.append(parse_report_row(row, tz))
+        except EimsResponseError as err:
+            unreadable.append(
+                UnreadableReport(id=_row_id(row), row=_as_json(row), error=str(err))
+            )
     counters = ReportCounters(
         **{name: optional_int(data, key) for key, name in _COUNTER_KEYS.items()}
     )
-    return rows, counters
+    return rows, unreadable, counters
+
+
+def _row_id(row: object) -> int | None:
+    """Return the id a malformed row names in its first field, when it names one."""
+    if not isinstance(row, list) or not row:
+        return None
+    try:
+        return as_int(row[0], "id")
+    except EimsResponseError:
+        return None
 
 
 def add_counters(total: ReportCounters, more: ReportCounters) -> ReportCounters:
