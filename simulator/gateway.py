@@ -111,7 +111,9 @@ def get_report(state: GatewayState, account: Account, call: Call) -> dict[str, A
             nofound += 1
             continue
         rows.append(
-            message.report_row(account, state.tz) if message.row is None else message.row
+            message.report_row(account, state.tz)
+            if message.row is None
+            else message.row
         )
         counts[send_keys.get(message.send_status, "fail")] += 1
         if (key := deliver_keys.get(message.deliver_status)) is not None:
