@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 import json
 from typing import Any
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
 import aiohttp
@@ -74,6 +75,34 @@ def test_invalid_host(session: aiohttp.ClientSession) -> None:
     with pytest.raises(EimsValidationError) as err:
         EimsClient(session, "http://x", account="a", password="b")
     assert (err.value.field, err.value.reason) == ("host", "invalid_host")
+
+
+async def test_owned_session_closed_caller_session_kept(
+    gateway: FakeGateway, session: aiohttp.ClientSession
+) -> None:
+    """Without a session the client opens its own and closes it; a caller's stays open."""
+    options: dict[str, Any] = {
+        "account": ACCOUNT,
+        "password": PASSWORD,
+        "port": gateway.server.port,
+    }
+    gateway.reply("/getbalance", *[load_fixture("getbalance.json")] * 3)
+    opened: list[aiohttp.ClientSession] = []
+    real_session = aiohttp.ClientSession
+
+    def track(*args: Any, **kwargs: Any) -> aiohttp.ClientSession:
+        opened.append(real_session(*args, **kwargs))
+        return opened[-1]
+
+    with patch("aiohttp.ClientSession", side_effect=track):
+        async with EimsClient(None, "127.0.0.1", **options) as own:
+            assert (await own.get_balance()).balance == Decimal("99.99")
+            await own.get_balance()
+    assert len(opened) == 1
+    assert opened[0].closed
+    async with EimsClient(session, "127.0.0.1", **options) as borrowing:
+        await borrowing.get_balance()
+    assert not session.closed
 
 
 async def test_get_balance(gateway: FakeGateway, client: EimsClient) -> None:

@@ -11,7 +11,7 @@ from functools import partial
 import json
 import logging
 import time
-from typing import Any, Final
+from typing import Any, Final, Self
 
 import aiohttp
 from aiohttp import (
@@ -57,7 +57,8 @@ from .parsers import (
     parse_sms_reply,
 )
 
-_LOGGER = logging.getLogger(__name__)
+# The library's own name: it could be published as a package of its own.
+_LOGGER = logging.getLogger("eims_client")
 
 DEFAULT_PORT: Final = 20003
 _JSON_HEADERS: Final = {"Content-Type": "application/json;charset=utf-8"}
@@ -107,11 +108,16 @@ def _send_fields(batch: SendBatch) -> dict[str, Any]:
 
 
 class EimsClient:
-    """Client for one EIMS account; the aiohttp session is the caller's."""
+    """
+    Client for one EIMS account.
+
+    With a session, the session is the caller's; with None, the client opens its own on
+    first use and closes it in `close` (or at the end of `async with EimsClient(...)`).
+    """
 
     def __init__(
         self,
-        session: aiohttp.ClientSession,
+        session: aiohttp.ClientSession | None,
         host: str,
         *,
         account: str,
@@ -133,6 +139,7 @@ class EimsClient:
         except TypeError, ValueError:
             raise EimsValidationError("host", "invalid_host", host) from None
         self._session = session
+        self._owns_session = session is None
         self._credentials = Credentials(
             account, password, key or None, seq_source or MemorySeqSource()
         )
@@ -141,6 +148,25 @@ class EimsClient:
         self._time_zone = time_zone
         self._use_get = use_get
         self.stats = ClientStats()
+
+    async def __aenter__(self) -> Self:
+        """Use the client; its own session (if any) closes on exit."""
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Close the client's own session."""
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session the client opened; a caller's session is left open."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        return self._session
 
     def __repr__(self) -> str:
         """Show the gateway and account, never the secrets."""
@@ -187,7 +213,7 @@ class EimsClient:
                 async with asyncio.timeout(self._timeout):
                     # Replaces the session's middlewares for this request: redirects are
                     # never followed, which is all Home Assistant's guard there.
-                    async with self._session.request(
+                    async with self._get_session().request(
                         method,
                         url,
                         ssl=self._ssl,
@@ -314,7 +340,7 @@ class EimsClient:
         result = SendResult()
         for batch in batches:
             try:
-                success, fail, messages, failed = await self._call(
+                reply = await self._call(
                     method,
                     "/sendsms",
                     _send_fields(batch),
@@ -324,13 +350,13 @@ class EimsClient:
                 if result.requests:
                     err.partial = result
                 raise
-            result.success += success
-            result.fail += fail
-            result.messages.extend(messages)
-            result.failed.extend(failed)
+            result.success += reply.success
+            result.fail += reply.fail
+            result.messages.extend(reply.messages)
+            result.failed.extend(reply.failed)
             result.requests += 1
             if on_accepted is not None:
-                on_accepted(messages)
+                on_accepted(reply.messages)
         return result
 
     async def get_reports(self, ids: Sequence[int]) -> ReportResult:

@@ -154,6 +154,16 @@ class FailedNumber:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class SendReply:
+    """What the gateway answered to one `sendsms` request."""
+
+    success: int
+    fail: int
+    messages: list[SentMessage]
+    failed: list[FailedNumber]
+
+
 @dataclass(slots=True)
 class SendResult:
     """Outcome of one `send_sms` call over all its HTTP requests."""

@@ -27,6 +27,7 @@ from .models import (
     InboundSms,
     ReportCounters,
     ReportRow,
+    SendReply,
     SendStatus,
     SentMessage,
     SmsPage,
@@ -101,9 +102,7 @@ def _reply_key(number: str) -> str:
     return digits_key(number).lstrip("0")
 
 
-def parse_send_reply(
-    data: Mapping[str, Any], sent: Sequence[str]
-) -> tuple[int, int, list[SentMessage], list[FailedNumber]]:
+def parse_send_reply(data: Mapping[str, Any], sent: Sequence[str]) -> SendReply:
     """Parse a `sendsms` reply, matching returned numbers to sent ones on digits."""
     by_digits = {_reply_key(number): number for number in sent}
     messages: list[SentMessage] = []
@@ -122,11 +121,11 @@ def parse_send_reply(
     ]
     success = optional_int(data, "success")
     fail = optional_int(data, "fail")
-    return (
-        len(messages) if success is None else success,
-        len(failed) if fail is None else fail,
-        messages,
-        failed,
+    return SendReply(
+        success=len(messages) if success is None else success,
+        fail=len(failed) if fail is None else fail,
+        messages=messages,
+        failed=failed,
     )
 
 
