@@ -137,7 +137,9 @@ def inject(simulator: RunningSimulator, sender: str, *texts: str) -> None:
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let one coordinator cycle fetch the SMS, and the bridge answer them."""
-    freezer.tick(UPDATE_INTERVAL)
+    # One second more: the coordinator schedules its refresh at a random fraction of a second
+    # past the interval, so a tick of exactly the interval may fall short of it.
+    freezer.tick(UPDATE_INTERVAL + timedelta(seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
 

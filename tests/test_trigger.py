@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,9 @@ def inject(simulator: RunningSimulator, sender: str, text: str) -> None:
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let one coordinator cycle fetch what the gateway has."""
-    freezer.tick(UPDATE_INTERVAL)
+    # One second more: the coordinator schedules its refresh at a random fraction of a second
+    # past the interval, so a tick of exactly the interval may fall short of it.
+    freezer.tick(UPDATE_INTERVAL + timedelta(seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
 
