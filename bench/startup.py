@@ -16,19 +16,28 @@ from .home import REPO, add_demo_entry, async_remove_entry
 
 RUNS = 5
 CONVERSATION = "homeassistant.components.conversation"
-# A fresh interpreter with what Home Assistant has imported before any integration loads; then
-# the integration as HA loads it for an entry (Assist off: no option sets it up).
+# A fresh interpreter that has imported the Home Assistant modules the integration imports at
+# top level (Home Assistant has them loaded already, save the conversation agent); then the
+# integration as HA loads it for an entry: the package, its entity platforms and the platforms
+# HA preloads (config_flow, diagnostics, logbook, trigger...). Assist is off: no option sets it up.
 _IMPORT_PROBE = f"""
-import sys, time
-import homeassistant.config_entries, homeassistant.helpers.entity_platform
-import homeassistant.helpers.update_coordinator, homeassistant.components.webhook
-import homeassistant.components.sensor, homeassistant.components.notify
-import homeassistant.components.event
+import ast, importlib, importlib.util, pathlib, sys, time
+from homeassistant.loader import BASE_PRELOAD_PLATFORMS
+package = pathlib.Path("custom_components/eims")
+for path in package.rglob("*.py"):
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("homeassistant"):
+            module = importlib.import_module(node.module)
+            for alias in node.names if hasattr(module, "__path__") else ():
+                name = f"{{node.module}}.{{alias.name}}"
+                if not name.startswith({CONVERSATION!r}) and importlib.util.find_spec(name):
+                    importlib.import_module(name)
 before = set(sys.modules)
 start = time.perf_counter()
-import custom_components.eims
-for platform in ("config_flow", "sensor", "notify", "event"):
-    __import__(f"custom_components.eims.{{platform}}")
+eims = importlib.import_module("custom_components.eims")
+for platform in [*eims.PLATFORMS, *BASE_PRELOAD_PLATFORMS]:
+    if importlib.util.find_spec(f"custom_components.eims.{{platform}}"):
+        importlib.import_module(f"custom_components.eims.{{platform}}")
 print(time.perf_counter() - start, {CONVERSATION!r} in set(sys.modules) - before)
 """
 

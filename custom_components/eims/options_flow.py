@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 import zoneinfo
 
-from homeassistant.components import conversation, webhook
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlowResult,
@@ -132,6 +132,9 @@ def assist_languages(hass: HomeAssistant) -> list[str]:
 
     When an agent takes any language, the built-in agent's list is offered.
     """
+    # Imported when the options form is shown: config_flow loads at startup, Assist may be off.
+    from homeassistant.components import conversation
+
     languages = conversation.async_get_conversation_languages(hass)
     if languages == MATCH_ALL:
         languages = conversation.async_get_conversation_languages(
@@ -156,7 +159,7 @@ async def async_assist_section(hass: HomeAssistant) -> section:
 
     The conversation integration is set up first: the agent and language fields list its agents.
     """
-    await async_setup_component(hass, conversation.DOMAIN, {})
+    await async_setup_component(hass, "conversation", {})
     return section(
         vol.Schema(
             {
