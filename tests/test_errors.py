@@ -10,9 +10,11 @@ from custom_components.eims.api import (
     EimsConnectionError,
     EimsError,
     EimsHttpError,
+    EimsPartialSendError,
     EimsResponseError,
     EimsTimeoutError,
     EimsValidationError,
+    SendResult,
 )
 from custom_components.eims.api.exceptions import STATUS_ERRORS, status_error
 from custom_components.eims.const import DOMAIN
@@ -36,6 +38,14 @@ from .conftest import ENTRY_DATA
         (EimsConnectionError("reset"), "cannot_connect"),
         (EimsValidationError("numbers", "invalid_number", "x"), "unknown"),
         (EimsError("odd"), "unknown"),
+        (
+            EimsPartialSendError(SendResult(requests=1), status_error(-10)),
+            "insufficient_balance",
+        ),
+        (
+            EimsPartialSendError(SendResult(requests=1), EimsTimeoutError("late")),
+            "timeout",
+        ),
     ],
 )
 def test_error_keys(error: EimsError, key: str) -> None:

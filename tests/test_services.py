@@ -21,6 +21,7 @@ from custom_components.eims.api import (
     EimsCannotConnectError,
     EimsConnectionError,
     EimsHttpError,
+    EimsPartialSendError,
     EimsTimeoutError,
     SendResult,
     SentMessage,
@@ -390,9 +391,9 @@ async def test_timeout_after_earlier_batches(
         messages=[SentMessage(number=f"+4479111234{i:02d}", id=i) for i in range(12)],
         requests=1,
     )
-    error = EimsTimeoutError("No reply")
-    error.partial = accepted
-    mock_client.send_sms.side_effect = error
+    mock_client.send_sms.side_effect = EimsPartialSendError(
+        accepted, EimsTimeoutError("No reply")
+    )
     balance_polls = mock_client.get_balance.await_count
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
@@ -412,12 +413,32 @@ async def test_refusal_after_earlier_batches(
 ) -> None:
     """A refusal after accepted batches still follows what was accepted."""
     accepted = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 7)], requests=1)
-    error = status_error(-12)
-    error.partial = accepted
-    mock_client.send_sms.side_effect = error
+    mock_client.send_sms.side_effect = EimsPartialSendError(accepted, status_error(-12))
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert err.value.translation_key == "platform_error"
+    await hass.async_block_till_done()
+    assert_followed(hass, 1, message_id=7, origin="action")
+
+
+async def test_balance_refused_after_earlier_batches(
+    hass: HomeAssistant,
+    mock_client: MagicMock,
+    mock_config_entry: MockConfigEntry,
+    mock_send: Call,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The failure that ended a partial send is what the user is told and repaired by."""
+    accepted = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 7)], requests=1)
+    mock_client.send_sms.side_effect = EimsPartialSendError(accepted, status_error(-10))
+    with pytest.raises(HomeAssistantError) as err:
+        await mock_send(numbers=[UK_MOBILE], message="Hi")
+    assert err.value.translation_key == INSUFFICIENT_BALANCE
+    assert err.value.translation_placeholders == {
+        "error": "Balance is insufficient (status -10)"
+    }
+    issue_id = f"{INSUFFICIENT_BALANCE}_{mock_config_entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
     await hass.async_block_till_done()
     assert_followed(hass, 1, message_id=7, origin="action")
 

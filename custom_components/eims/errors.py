@@ -10,6 +10,7 @@ from .api import (
     EimsConnectionError,
     EimsError,
     EimsHttpError,
+    EimsPartialSendError,
     EimsResponseError,
     EimsStatusError,
     EimsTimeoutError,
@@ -30,6 +31,8 @@ _FORM_ERRORS: Final = frozenset(
 
 def error_key(err: EimsError) -> str:
     """Return the translation key that names the cause of a gateway error."""
+    if isinstance(err, EimsPartialSendError):
+        return error_key(err.cause)
     if isinstance(err, EimsStatusError):
         return err.reason
     if isinstance(err, (EimsResponseError, EimsHttpError)):

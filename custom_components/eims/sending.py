@@ -18,6 +18,7 @@ from .api import (
     EimsCannotConnectError,
     EimsConnectionError,
     EimsError,
+    EimsPartialSendError,
     EimsStatusError,
     EimsValidationError,
     SendRequest,
@@ -330,20 +331,22 @@ async def async_send(
             partial(entry.runtime_data.tracker.async_track, origin=origin),
         )
     except EimsError as err:
-        accepted = err.partial
-        if accepted is not None:
+        accepted: SendResult | None = None
+        cause = err
+        if isinstance(err, EimsPartialSendError):
+            accepted, cause = err.accepted, err.cause
             LOGGER.warning(
                 "The gateway accepted %s of %s numbers before failing: %s",
                 accepted.success,
                 numbers,
-                err,
+                cause,
             )
             # Earlier batches went out: their ids are tracked like any send.
             async_note_sent(hass, entry, accepted, origin)
             await entry.runtime_data.tracker.async_flush()
         # Only a failed connect proves nothing was sent; anything later may have sent it.
-        if isinstance(err, EimsConnectionError) and not isinstance(
-            err, EimsCannotConnectError
+        if isinstance(cause, EimsConnectionError) and not isinstance(
+            cause, EimsCannotConnectError
         ):
             spending.settle(admission, None)
             raise HomeAssistantError(
@@ -358,7 +361,7 @@ async def async_send(
                 },
             ) from err
         spending.settle(admission, accepted.success if accepted else 0)
-        raise gateway_error(hass, entry, err) from err
+        raise gateway_error(hass, entry, cause) from err
     LOGGER.debug(
         "Sent to %s numbers (%s): %s accepted, %s failed",
         numbers,

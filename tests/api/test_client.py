@@ -19,11 +19,13 @@ from custom_components.eims.api import (
     Balance,
     DeliverStatus,
     EimsAuthError,
+    EimsBalanceError,
     EimsClient,
     EimsConnectionError,
     EimsError,
     EimsHttpError,
     EimsNumberError,
+    EimsPartialSendError,
     EimsResponseError,
     EimsTimeoutError,
     EimsValidationError,
@@ -292,12 +294,16 @@ async def test_partial_result_on_failing_later_batch(
 
     gateway.reply("/sendsms", echo_accept, refuse)
     numbers = [str(10**9 + index) for index in range(10001)]
-    with pytest.raises(EimsError) as err:
+    with pytest.raises(EimsPartialSendError) as err:
         await client.send_sms([SendRequest(numbers, "hi")])
-    assert err.value.partial is not None
-    assert err.value.partial.requests == 1
-    assert err.value.partial.success == 10000
-    assert len(err.value.partial.messages) == 10000
+    assert err.value.accepted.requests == 1
+    assert err.value.accepted.success == 10000
+    assert len(err.value.accepted.messages) == 10000
+    # The failure of the second request is the cause, chained for tracebacks.
+    assert isinstance(err.value.cause, EimsBalanceError)
+    assert err.value.__cause__ is err.value.cause
+    assert err.value.cause.reason == "insufficient_balance"
+    assert "10000 numbers accepted in 1 requests" in str(err.value)
 
 
 async def test_each_accepted_request_is_handed_over_before_the_next(
@@ -318,14 +324,14 @@ async def test_each_accepted_request_is_handed_over_before_the_next(
     assert handed == [numbers[:10000]]
 
 
-async def test_first_batch_failing_has_no_partial(
+async def test_first_batch_failing_raises_its_own_error(
     gateway: FakeGateway, client: EimsClient
 ) -> None:
     gateway.reply("/sendsms", {"status": -9})
     with pytest.raises(EimsNumberError) as err:
         await client.send_sms([SendRequest(["10010"], "hi")])
-    assert err.value.partial is None
     assert err.value.reason == "invalid_number"
+    assert err.value.__cause__ is None
 
 
 async def test_send_is_never_retried(gateway: FakeGateway, client: EimsClient) -> None:

@@ -61,7 +61,6 @@ def test_status_errors(status: int, cls: type[EimsStatusError], reason: str) -> 
     assert isinstance(err, EimsError)
     assert (err.status, err.reason) == (status, reason)
     assert f"status {status}" in str(err)
-    assert err.partial is None
 
 
 def test_validation_error_is_value_error() -> None:

@@ -30,6 +30,7 @@ from .exceptions import (
     EimsConnectionError,
     EimsError,
     EimsHttpError,
+    EimsPartialSendError,
     EimsTimeoutError,
     EimsValidationError,
 )
@@ -329,8 +330,8 @@ class EimsClient:
 
         Numbers are validated and split into requests of at most 10000 (POST) or
         100 (GET). `on_accepted` gets each request's accepted messages as soon as its
-        reply is read. When a request fails after others were accepted, the error's
-        `partial` holds what was accepted.
+        reply is read. When a request fails after others were accepted, the error is
+        EimsPartialSendError: what was accepted, and the request's error as its cause.
         """
         # In the loop's executor: checking 100,000 numbers would hold the loop for ~0.1 s.
         batches = await asyncio.get_running_loop().run_in_executor(
@@ -348,7 +349,7 @@ class EimsClient:
                 )
             except EimsError as err:
                 if result.requests:
-                    err.partial = result
+                    raise EimsPartialSendError(result, err) from err
                 raise
             result.success += reply.success
             result.fail += reply.fail

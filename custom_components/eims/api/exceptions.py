@@ -11,8 +11,6 @@ if TYPE_CHECKING:
 class EimsError(Exception):
     """Base of every error raised by the EIMS client."""
 
-    partial: SendResult | None = None
-
 
 class EimsConnectionError(EimsError):
     """The gateway could not be reached or the transfer broke off."""
@@ -51,6 +49,25 @@ class EimsValidationError(EimsError, ValueError):
         self.field = field
         self.reason = reason
         self.value = value
+
+
+class EimsPartialSendError(EimsError):
+    """
+    A send failed after the gateway had accepted its earlier requests.
+
+    `accepted` holds what went out (those numbers have ids and will be charged); `cause`,
+    also the exception's `__cause__`, is the error of the request that failed.
+    """
+
+    def __init__(self, accepted: SendResult, cause: EimsError) -> None:
+        """Keep what was accepted and the failure that ended the send."""
+        super().__init__(
+            f"{accepted.success} numbers accepted in {accepted.requests} requests"
+            f" before {type(cause).__name__}: {cause}"
+        )
+        self.accepted = accepted
+        self.cause = cause
+        self.__cause__ = cause
 
 
 class EimsStatusError(EimsError):
