@@ -27,11 +27,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.eims.assist import (
-    EVENT_ASSIST_EXCHANGE,
-    RATE_WINDOW,
-    settings_from_options,
-)
+from custom_components.eims.assist import EVENT_ASSIST_EXCHANGE, settings_from_options
+from custom_components.eims.assist_guards import RATE_WINDOW
 from custom_components.eims.const import (
     CONF_AGENT_ID,
     CONF_ASSIST,

@@ -35,8 +35,8 @@ from custom_components.eims.inbox import (
     SmsInbox,
     fingerprint,
     international,
-    storage_key,
 )
+from custom_components.eims.inbox_store import storage_key
 from simulator.accounts import InboundSms as QueuedSms
 from simulator.testing import RunningSimulator
 
@@ -376,6 +376,70 @@ async def test_failed_announcement_retried_next_cycle(
     later = inject(simulator)
     await poll(hass, init_sim_entry)
     assert [event.data["id"] for event in bus] == [sms.id for sms in queued + later]
+
+
+async def test_raising_listener_stops_nothing(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A listener raises: logged once; the next still hears it, the poll goes on, no repeat."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    states = entity_events(hass)
+    inbox = init_sim_entry.runtime_data.inbox
+    heard: list[int] = []
+
+    def broken(sms: ParsedSms) -> None:
+        raise RuntimeError("listener broke")
+
+    init_sim_entry.async_on_unload(inbox.async_add_listener(broken))
+    init_sim_entry.async_on_unload(
+        inbox.async_add_listener(lambda sms: heard.append(sms.id))
+    )
+    [first] = inject(simulator)
+    for _ in range(2):
+        freezer.tick(UPDATE_INTERVAL)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert init_sim_entry.runtime_data.messages.last_update_success
+
+    assert heard == [first.id]
+    assert [event.data["id"] for event in bus] == [first.id]
+    assert [state["id"] for state in states] == [first.id]
+    assert stored(hass_storage, init_sim_entry)["pending"] == []
+    failures = [r for r in caplog.records if "listener broke" in str(r.exc_info)]
+    assert len(failures) == 1
+    assert "test_raising_listener_stops_nothing.<locals>.broken" in failures[0].message
+    assert SENDER not in failures[0].message
+
+    [second] = inject(simulator)
+    await poll(hass, init_sim_entry)
+    assert heard == [first.id, second.id]
+
+
+async def test_raising_reply_handler_announces_the_sms(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The reply check raises: the SMS is announced as an ordinary one, once."""
+    bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
+
+    def broken(sms: ParsedSms) -> str | None:
+        raise RuntimeError("handler broke")
+
+    init_sim_entry.runtime_data.inbox.async_set_reply_handler(broken)
+    [queued] = inject(simulator)
+    await poll(hass, init_sim_entry)
+    await poll(hass, init_sim_entry)
+    assert [event.data["id"] for event in bus] == [queued.id]
+    assert "ask_id" not in bus[0].data
+    assert "handler broke" in caplog.text
+    assert init_sim_entry.runtime_data.messages.last_update_success
 
 
 async def test_ids_persist_across_reload(

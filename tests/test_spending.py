@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.eims.const import DOMAIN
 from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
-from custom_components.eims.guards import DailyBudget, DuplicateFilter
+from custom_components.eims.guards import DailyBudget, DuplicateFilter, SlidingWindow
 from simulator.testing import RunningSimulator
 
 from .common import async_set_up_account
@@ -211,6 +211,20 @@ def test_duplicate_filter() -> None:
     assert guard.admit(["a"], "hi", now + timedelta(seconds=60)) == (["a"], [])
     off = DuplicateFilter(timedelta(0))
     assert off.admit(["a"], "hi", now) == off.admit(["a"], "hi", now) == (["a"], [])
+
+
+def test_sliding_window() -> None:
+    """At most `limit` events per window; a full window reopens as the oldest ages out."""
+    now = datetime(2026, 1, 1, tzinfo=dt_util.UTC)
+    window = SlidingWindow(timedelta(seconds=60), 2)
+    assert window.admit(now)
+    assert window.admit(now + timedelta(seconds=10))
+    assert not window.admit(now + timedelta(seconds=20))
+    assert window.reopens_at() == now + timedelta(seconds=60)
+    window.withdraw(now + timedelta(seconds=10))
+    assert window.admit(now + timedelta(seconds=20))
+    assert not window.admit(now + timedelta(seconds=59))
+    assert window.admit(now + timedelta(seconds=60))
 
 
 def test_daily_budget() -> None:

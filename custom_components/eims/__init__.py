@@ -15,7 +15,8 @@ from .coordinator import (
     EimsMessagesCoordinator,
     EimsRuntimeData,
 )
-from .inbox import SmsInbox, async_remove_inbox
+from .inbox import SmsInbox
+from .inbox_store import async_remove_inbox
 from .notify import async_setup_notify_services
 from .questions import QuestionBook, async_remove_questions
 from .services import async_setup_services

@@ -5,21 +5,20 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import partial
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, Final
 
 from homeassistant.components import conversation
 from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.chat_session import CONVERSATION_TIMEOUT
-from homeassistant.helpers.event import async_call_later
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import phonenumbers
 
 from .api import InboundSms
+from .assist_guards import AssistGuards
 from .const import (
     CONF_AGENT_ID,
     CONF_ASSIST,
@@ -38,21 +37,10 @@ from .const import (
 )
 from .coordinator import EimsConfigEntry
 from .inbox import SmsInbox
-from .issues import (
-    ASSIST_RATE_LIMITED,
-    ASSIST_REPLY_CAP,
-    async_clear_issues,
-    async_raise_issue,
-)
 from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
 from .segments import cut_to_segments
 from .sending import OutgoingMessage, async_send
 from .text import shorten
-
-RATE_WINDOW: Final = timedelta(minutes=1)
-REPLY_CAP_WINDOW: Final = timedelta(hours=1)
-# The same answer to the same number goes once in this time: a loop repeats itself.
-REPEAT_WINDOW: Final = timedelta(minutes=10)
 
 EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
 ORIGIN_ASSIST: Final = "assist"
@@ -114,11 +102,7 @@ class BridgeStats:
     answered: int = 0
     untrusted: int = 0
     undecoded: int = 0
-    rate_limited: int = 0
     failed: int = 0
-    own_number: int = 0
-    repeated: int = 0
-    capped: int = 0
 
 
 def settings_from_options(
@@ -164,20 +148,16 @@ class AssistBridge:
             digits_of(number): number for number in settings.trusted_numbers
         }
         self._conversations: dict[str, _Conversation] = {}
-        self._accepted: dict[str, deque[datetime]] = {}
-        # Rate-limited senders, each with the timer that lets it in again.
-        self._limited: dict[str, CALLBACK_TYPE] = {}
+        self.guards = AssistGuards(
+            hass,
+            entry,
+            rate_limit=settings.rate_limit,
+            replies_per_hour=settings.replies_per_hour,
+        )
         # One exchange at a time per sender, so a follow-up waits for its conversation id.
         self._locks: dict[str, asyncio.Lock] = {}
         self.exchanges: deque[Exchange] = deque(maxlen=HISTORY_SIZE)
         self.stats = BridgeStats()
-        # The gateway's own receiving numbers (digits), learnt from the `to` of received SMS.
-        self._own: set[str] = set()
-        # When each answer of the last hour went, across numbers; the timer that ends the cap.
-        self._replies: deque[datetime] = deque()
-        self._cap_timer: CALLBACK_TYPE | None = None
-        # The last answers to each number and when: an identical one is not sent again.
-        self._answered: dict[tuple[str, str], datetime] = {}
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -190,36 +170,15 @@ class AssistBridge:
         @callback
         def stop() -> None:
             unsubscribe()
-            for cancel in self._limited.values():
-                cancel()
-            self._limited.clear()
-            if self._cap_timer is not None:
-                self._cap_timer()
-                self._cap_timer = None
-            async_clear_issues(
-                self._hass, self._entry, ASSIST_RATE_LIMITED, ASSIST_REPLY_CAP
-            )
+            self.guards.async_stop()
 
         return stop
-
-    @property
-    def limited_senders(self) -> list[str]:
-        """Return the trusted numbers held back by the rate limit right now."""
-        return list(self._limited)
 
     @callback
     def _async_received(self, sms: InboundSms) -> None:
         """Admit an SMS of a trusted number, in the order they arrive, then answer it."""
         sender = sms.sender
-        if sms.receiver:
-            self._own.add(digits_of(sms.receiver))
-        if digits_of(sender) in self._own:
-            # The gateway texting itself (its number trusted): answering would never end.
-            self.stats.own_number += 1
-            LOGGER.debug(
-                "Not answering SMS from the gateway's own number %s",
-                mask_number(sender),
-            )
+        if self.guards.from_gateway(sms):
             return
         if (number := self._trusted_number(sender)) is None:
             self.stats.untrusted += 1
@@ -234,7 +193,7 @@ class AssistBridge:
                 "Not passing unreadable SMS from %s to Assist", mask_number(number)
             )
             return
-        if not self._admit(number):
+        if not self.guards.admit(number):
             return
         self._entry.async_create_background_task(
             self._hass,
@@ -254,52 +213,12 @@ class AssistBridge:
         )
         return self._trusted.get(digits_of(normalised)) if normalised else None
 
-    def _admit(self, number: str) -> bool:
-        """Count a message against the sender's sliding window; False when over the limit."""
-        now = dt_util.utcnow()
-        window = self._accepted.setdefault(number, deque())
-        while window and now - window[0] >= RATE_WINDOW:
-            window.popleft()
-        if len(window) < self.settings.rate_limit:
-            window.append(now)
-            return True
-        self.stats.rate_limited += 1
-        if number not in self._limited:
-            LOGGER.warning(
-                "%s sent more than %s messages to Assist within a minute: not answering it"
-                " until it slows down (an auto-responder answering the replies?)",
-                mask_number(number),
-                self.settings.rate_limit,
-            )
-            async_raise_issue(
-                self._hass,
-                self._entry,
-                ASSIST_RATE_LIMITED,
-                sender=mask_number(number),
-                limit=str(self.settings.rate_limit),
-            )
-            # Dropped messages do not count: the sender is let in once its oldest answer ages out.
-            self._limited[number] = async_call_later(
-                self._hass,
-                window[0] + RATE_WINDOW - now,
-                partial(self._async_release, number),
-            )
-        return False
-
-    @callback
-    def _async_release(self, number: str, _now: datetime) -> None:
-        """Let a sender in again; the repair goes once no sender is held back."""
-        self._limited.pop(number, None)
-        LOGGER.debug("%s is under the Assist rate limit again", mask_number(number))
-        if not self._limited:
-            async_clear_issues(self._hass, self._entry, ASSIST_RATE_LIMITED)
-
     async def _async_exchange(self, number: str, text: str) -> None:
         """Ask the agent, text its answer back and record the exchange."""
         lock = self._locks.setdefault(number, asyncio.Lock())
         async with lock:
             settings = self.settings
-            if (reserved := self._reserve_reply()) is None:
+            if (reserved := self.guards.reserve_reply()) is None:
                 return
             try:
                 result = await conversation.async_converse(
@@ -319,17 +238,17 @@ class AssistBridge:
                     mask_number(number),
                     err,
                 )
-                self._replies.remove(reserved)
+                self.guards.release_reply(reserved)
                 return
             now = dt_util.utcnow()
             self._conversations[number] = _Conversation(result.conversation_id, now)
             speech = result.response.speech.get("plain", {}).get("speech") or ""
             reply = cut_to_segments(speech.strip(), settings.max_segments)
             sent = False
-            if reply and self._is_new_answer(number, reply, now):
+            if reply and self.guards.is_new_answer(number, reply, now):
                 sent = await self._async_reply(number, reply)
             if not sent:
-                self._replies.remove(reserved)
+                self.guards.release_reply(reserved)
             self.stats.answered += 1
             self.exchanges.append(
                 Exchange(
@@ -353,56 +272,6 @@ class AssistBridge:
                     "conversation_id": result.conversation_id,
                 },
             )
-
-    def _reserve_reply(self) -> datetime | None:
-        """Count an answer against the hourly cap; None (and a repair issue) when it is full."""
-        now = dt_util.utcnow()
-        while self._replies and now - self._replies[0] >= REPLY_CAP_WINDOW:
-            self._replies.popleft()
-        if len(self._replies) < self.settings.replies_per_hour:
-            self._replies.append(now)
-            return now
-        self.stats.capped += 1
-        if self._cap_timer is None:
-            LOGGER.warning(
-                "Assist answered %s SMS within an hour: not answering more until the"
-                " oldest is an hour old (a loop between two auto-responders?)",
-                self.settings.replies_per_hour,
-            )
-            async_raise_issue(
-                self._hass,
-                self._entry,
-                ASSIST_REPLY_CAP,
-                limit=str(self.settings.replies_per_hour),
-            )
-            self._cap_timer = async_call_later(
-                self._hass,
-                self._replies[0] + REPLY_CAP_WINDOW - now,
-                self._async_cap_ended,
-            )
-        return None
-
-    @callback
-    def _async_cap_ended(self, _now: datetime) -> None:
-        """Answer again: the oldest answer of the hour has aged out."""
-        self._cap_timer = None
-        async_clear_issues(self._hass, self._entry, ASSIST_REPLY_CAP)
-
-    def _is_new_answer(self, number: str, reply: str, now: datetime) -> bool:
-        """Return False for the answer `number` got within the repeat window (noting it)."""
-        self._answered = {
-            key: at for key, at in self._answered.items() if now - at < REPEAT_WINDOW
-        }
-        if (number, reply) in self._answered:
-            self.stats.repeated += 1
-            LOGGER.debug(
-                "Not sending %s the same Assist answer again within %s",
-                mask_number(number),
-                REPEAT_WINDOW,
-            )
-            return False
-        self._answered[(number, reply)] = now
-        return True
 
     def _conversation_id(self, number: str) -> str | None:
         """Return the sender's conversation id while the agent still remembers it."""
@@ -439,18 +308,11 @@ class AssistBridge:
             "rate_limit": self.settings.rate_limit,
             "replies_per_hour": self.settings.replies_per_hour,
             "max_segments": self.settings.max_segments,
-            "gateway_numbers": [mask_number(number) for number in sorted(self._own)],
-            "rate_limited_senders": [mask_number(n) for n in self.limited_senders],
-            "stats": {
-                "answered": self.stats.answered,
-                "untrusted": self.stats.untrusted,
-                "undecoded": self.stats.undecoded,
-                "rate_limited": self.stats.rate_limited,
-                "failed": self.stats.failed,
-                "own_number": self.stats.own_number,
-                "repeated": self.stats.repeated,
-                "capped": self.stats.capped,
-            },
+            "gateway_numbers": [mask_number(n) for n in self.guards.gateway_numbers],
+            "rate_limited_senders": [
+                mask_number(n) for n in self.guards.limited_senders
+            ],
+            "stats": asdict(self.stats) | asdict(self.guards.stats),
             "exchanges": [exchange.as_diagnostics() for exchange in self.exchanges],
         }
 

@@ -1,7 +1,8 @@
-"""Rules that keep a loop from draining the balance: repeated texts and a daily budget."""
+"""Rules that keep a loop from draining the balance: repeats, a rate and a daily budget."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -47,6 +48,33 @@ class DuplicateFilter:
                 self._batches[message] = kept
             else:
                 del self._batches[message]
+
+
+class SlidingWindow:
+    """At most `limit` events within any `window`; the oldest ages out first."""
+
+    def __init__(self, window: timedelta, limit: int) -> None:
+        """Count events in `window`, at most `limit` of them."""
+        self.window = window
+        self.limit = limit
+        self._times: deque[datetime] = deque()
+
+    def admit(self, now: datetime) -> bool:
+        """Count an event at `now`; False (and not counted) when the window is full."""
+        while self._times and now - self._times[0] >= self.window:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            self._times.append(now)
+            return True
+        return False
+
+    def withdraw(self, at: datetime) -> None:
+        """Stop counting the event admitted at `at`: it did not happen after all."""
+        self._times.remove(at)
+
+    def reopens_at(self) -> datetime:
+        """Return when the oldest event counted ages out (the window is full)."""
+        return self._times[0] + self.window
 
 
 @dataclass(slots=True)

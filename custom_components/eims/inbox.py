@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
 import hashlib
-from typing import Any, Final, TypedDict
+from typing import Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .api import EimsClient, InboundSms, SmsPage
 from .const import DOMAIN, LOGGER
+from .inbox_store import InboxStore, StoredUnreadable
 from .numbers import mask_number, normalise_number
 
 EVENT_SMS_RECEIVED: Final = f"{DOMAIN}_sms_received"
@@ -30,8 +29,6 @@ ATTR_RAW: Final = "raw"
 # Only on an SMS that answered a question asked with `eims.ask`: the question's id.
 ATTR_ASK_ID: Final = "ask_id"
 
-STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 2
 # Enough to recognise any message a gateway could plausibly hand out again.
 SEEN_LIMIT: Final = 5000
 # Unreadable rows kept for the user to look at; the oldest go first.
@@ -42,28 +39,6 @@ type SmsListener = Callable[[InboundSms], None]
 type ReplyHandler = Callable[[InboundSms], str | None]
 
 
-class _StoredSms(TypedDict):
-    id: int
-    sender: str
-    receiver: str | None
-    received_at: str | None
-    text: str
-    raw: str
-    decoded: bool
-
-
-class _StoredUnreadable(TypedDict):
-    row: str
-    error: str
-    read_at: str
-
-
-class _StoredInbox(TypedDict):
-    pending: list[_StoredSms]
-    seen: list[tuple[str, float]]
-    unreadable: list[_StoredUnreadable]
-
-
 @dataclass(slots=True)
 class InboxStats:
     """What the inbox has done since it was loaded, for diagnostics."""
@@ -72,21 +47,6 @@ class InboxStats:
     duplicates: int = 0
     announced: int = 0
     unreadable: int = 0
-
-
-class _InboxStore(Store[_StoredInbox]):
-    """The inbox's store; 1.2 remembers messages by id, sender and text, not by id alone."""
-
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> _StoredInbox:
-        # Ids alone cannot tell a repeat from a new message under a reused id: forget them.
-        return {"pending": old_data["pending"], "seen": [], "unreadable": []}
-
-
-def storage_key(entry_id: str) -> str:
-    """Return the store key of an entry's inbox."""
-    return f"{DOMAIN}.{entry_id}.inbox"
 
 
 def sms_attributes(sms: InboundSms) -> dict[str, Any]:
@@ -130,29 +90,23 @@ def fingerprint(sms: InboundSms) -> str:
     return f"{sms.id}:{digest}"
 
 
-def _to_stored(sms: InboundSms) -> _StoredSms:
-    return {
-        "id": sms.id,
-        "sender": sms.sender,
-        "receiver": sms.receiver,
-        "received_at": sms.received_at.isoformat() if sms.received_at else None,
-        "text": sms.text,
-        "raw": sms.raw,
-        "decoded": sms.decoded,
-    }
+def _call_safely[T](listener: Callable[[InboundSms], T], sms: InboundSms) -> T | None:
+    """
+    Return what `listener` makes of `sms`; None, logged, when it raises.
 
-
-def _from_stored(stored: _StoredSms) -> InboundSms:
-    received_at = stored["received_at"]
-    return InboundSms(
-        id=stored["id"],
-        sender=stored["sender"],
-        receiver=stored["receiver"],
-        received_at=datetime.fromisoformat(received_at) if received_at else None,
-        text=stored["text"],
-        raw=stored["raw"],
-        decoded=stored["decoded"],
-    )
+    A failing listener must not keep the others from the SMS, nor hold up the poll: the SMS
+    would stay pending and be announced again, to every listener, at each poll.
+    """
+    try:
+        return listener(sms)
+    except Exception:  # noqa: BLE001
+        LOGGER.exception(
+            "Error in %s handling SMS %s from %s",
+            getattr(listener, "__qualname__", listener),
+            sms.id,
+            mask_number(sms.sender),
+        )
+        return None
 
 
 class SmsInbox:
@@ -168,16 +122,11 @@ class SmsInbox:
         """Create the inbox; `async_load` runs before use."""
         self._hass = hass
         self._entry_id = entry_id
-        self._store = _InboxStore(
-            hass,
-            STORAGE_VERSION,
-            storage_key(entry_id),
-            minor_version=STORAGE_MINOR_VERSION,
-        )
+        self._store = InboxStore(hass, entry_id)
         self._pending: list[InboundSms] = []
         # Insertion-ordered: the oldest fingerprints are forgotten first.
         self._seen: dict[str, float] = {}
-        self._unreadable: list[_StoredUnreadable] = []
+        self._unreadable: list[StoredUnreadable] = []
         # Each with whether it hears SMS that answered a question.
         self._listeners: list[tuple[SmsListener, bool]] = []
         self._reply_handler: ReplyHandler | None = None
@@ -199,11 +148,8 @@ class SmsInbox:
 
     async def async_load(self) -> None:
         """Read the SMS not yet announced and the messages already received."""
-        if (data := await self._store.async_load()) is None:
-            return
-        self._pending = [_from_stored(stored) for stored in data["pending"]]
-        self._seen = dict(data["seen"])
-        self._unreadable = data["unreadable"]
+        if (stored := await self._store.async_load_inbox()) is not None:
+            self._pending, self._seen, self._unreadable = stored
 
     async def async_start(self) -> None:
         """Announce from now on, first what an earlier run stored but did not announce."""
@@ -352,25 +298,16 @@ class SmsInbox:
     def _announce(self, sms: InboundSms) -> None:
         LOGGER.debug("Received SMS %s from %s", sms.id, mask_number(sms.sender))
         data = {ATTR_ENTRY_ID: self._entry_id, **sms_attributes(sms)}
-        if self._reply_handler is not None and (ask_id := self._reply_handler(sms)):
+        if self._reply_handler is not None and (
+            ask_id := _call_safely(self._reply_handler, sms)
+        ):
             data[ATTR_ASK_ID] = ask_id
         self._hass.bus.async_fire(EVENT_SMS_RECEIVED, data)
         for listener, with_replies in list(self._listeners):
             if with_replies or ATTR_ASK_ID not in data:
-                listener(sms)
+                _call_safely(listener, sms)
         self.stats.announced += 1
 
     async def _async_save(self) -> None:
         self._unsaved = False
-        await self._store.async_save(
-            {
-                "pending": [_to_stored(sms) for sms in self._pending],
-                "seen": list(self._seen.items()),
-                "unreadable": self._unreadable,
-            }
-        )
-
-
-async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete an entry's stored inbox."""
-    await _InboxStore(hass, STORAGE_VERSION, storage_key(entry_id)).async_remove()
+        await self._store.async_save_inbox(self._pending, self._seen, self._unreadable)
