@@ -127,8 +127,16 @@ def sim_entry_data() -> dict[str, object]:
 
 
 @pytest.fixture
+def sim_entry_options() -> dict[str, object]:
+    """Options of the simulator's entry; override in a module."""
+    return {}
+
+
+@pytest.fixture
 def sim_entry(
-    simulator: RunningSimulator, sim_entry_data: dict[str, object]
+    simulator: RunningSimulator,
+    sim_entry_data: dict[str, object],
+    sim_entry_options: dict[str, object],
 ) -> MockConfigEntry:
     """An entry for the simulator's demo account (not yet added to hass)."""
     return MockConfigEntry(
@@ -141,6 +149,7 @@ def sim_entry(
             CONF_PASSWORD: "demo",
             **sim_entry_data,
         },
+        options=sim_entry_options,
         version=1,
         minor_version=1,
     )

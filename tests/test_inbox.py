@@ -47,6 +47,8 @@ SENDER_DIGITS = "447911123456"
 ZONE = "US/Pacific"
 # 2026-03-01 12:34:56 in the gateway's (and Home Assistant's) zone.
 RECEIVED_AT = datetime(2026, 3, 1, 12, 34, 56, tzinfo=dt_util.get_time_zone(ZONE))
+# The same instant as every time the integration shows: ISO 8601 in UTC.
+RECEIVED_AT_UTC = "2026-03-01T20:34:56+00:00"
 
 
 @pytest.fixture
@@ -118,7 +120,7 @@ async def test_one_message(
         "id": queued.id,
         "sender": SENDER,
         "text": "Hello 👋",
-        "received_at": RECEIVED_AT.isoformat(),
+        "received_at": RECEIVED_AT_UTC,
     }
     assert [event.data for event in bus] == [
         {"entry_id": init_sim_entry.entry_id, **expected}
@@ -328,7 +330,7 @@ async def test_crash_after_save_replays_at_start(
     assert [event.data["id"] for event in bus] == ids
     assert [state["id"] for state in states if "id" in state][-3:] == ids
     assert stored(hass_storage, init_sim_entry)["pending"] == []
-    assert bus[0].data["received_at"] == RECEIVED_AT.isoformat()
+    assert bus[0].data["received_at"] == RECEIVED_AT_UTC
 
 
 async def test_failure_mid_announcement(

@@ -22,6 +22,7 @@ from .numbers import normalise_numbers
 from .questions import Question
 from .recipients import recipient_numbers
 from .sending import OutgoingMessage, async_send, listing, validation_error
+from .timestamps import utc_iso
 
 SERVICE_ASK: Final = "ask"
 ORIGIN_ASK: Final = "ask"
@@ -138,5 +139,5 @@ async def async_ask(call: ServiceCall) -> ServiceResponse:
     return {
         "ask_id": question.ask_id,
         "numbers": [sent.number for sent in outcome.result.messages],
-        "expires_at": question.expires_at.isoformat(),
+        "expires_at": utc_iso(question.expires_at),
     }

@@ -41,6 +41,7 @@ from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
 from .segments import cut_to_segments
 from .sending import OutgoingMessage, async_send
 from .text import shorten
+from .timestamps import utc_iso
 
 EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
 ORIGIN_ASSIST: Final = "assist"
@@ -77,7 +78,7 @@ class Exchange:
     def as_diagnostics(self) -> dict[str, Any]:
         """Return the exchange with the number masked and the texts shortened."""
         return {
-            "at": self.at.isoformat(),
+            "at": utc_iso(self.at),
             "sender": mask_number(self.sender),
             "text": shorten(self.text, DIAGNOSTICS_TEXT_LENGTH),
             "reply": shorten(self.reply, DIAGNOSTICS_TEXT_LENGTH),

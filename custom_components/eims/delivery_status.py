@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from operator import attrgetter
 from typing import Any, Final
 
 from .api import DeliverStatus, PushedReport, ReportCode, ReportRow, SendStatus
+from .timestamps import timestamp_to_utc, utc_iso
 
 
 class DeliveryStatus(StrEnum):
@@ -55,11 +56,6 @@ _DELIVER_FINAL: Final = {
 }
 # E.164 allows 15 digits; a few more still pack into a small int.
 _MAX_PACKED_DIGITS: Final = 18
-
-
-def timestamp_to_utc(timestamp: float) -> datetime:
-    """Return unix seconds as an aware UTC time."""
-    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def reason_name(code: int | None) -> str | None:
@@ -188,15 +184,15 @@ class DeliveryReport:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the report as stored, and as event data."""
+        """Return the report as stored and as event data, its times in UTC."""
         return {
             "message_id": self.message_id,
             "number": self.number,
             "status": self.status.value,
             "final": self.final,
             "origin": self.origin,
-            "sent_at": self.sent_at.isoformat(),
-            "reported_at": self.reported_at.isoformat(),
+            "sent_at": utc_iso(self.sent_at),
+            "reported_at": utc_iso(self.reported_at),
             "code": self.code,
             "reason": self.reason,
         }

@@ -12,6 +12,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_ACCOUNT, CONF_ENCRYPTION_KEY, CONF_TRUSTED_NUMBERS
 from .coordinator import EimsConfigEntry
+from .timestamps import utc_iso
 
 TO_REDACT = {
     CONF_PASSWORD,
@@ -38,7 +39,7 @@ async def async_get_config_entry_diagnostics(
             **_poll_diagnostics(balance),
             "balance": str(balance.data.balance) if balance.data else None,
             "gift": str(balance.data.gift) if balance.data else None,
-            "updated_at": balance.last_update_success_time.isoformat()
+            "updated_at": utc_iso(balance.last_update_success_time)
             if balance.last_update_success_time
             else None,
         },

@@ -15,6 +15,7 @@ from .api import EimsClient, InboundSms, SmsPage
 from .const import DOMAIN, LOGGER
 from .inbox_store import InboxStore, StoredUnreadable
 from .numbers import mask_number, normalise_number
+from .timestamps import utc_iso
 
 EVENT_SMS_RECEIVED: Final = f"{DOMAIN}_sms_received"
 
@@ -50,13 +51,13 @@ class InboxStats:
 
 
 def sms_attributes(sms: InboundSms) -> dict[str, Any]:
-    """Describe a received SMS for events and entity attributes (no time means unknown)."""
+    """Describe a received SMS for events and entity attributes (time in UTC; none: unknown)."""
     attributes: dict[str, Any] = {ATTR_ID: sms.id, ATTR_SENDER: sms.sender}
     if sms.receiver is not None:
         attributes[ATTR_RECEIVER] = sms.receiver
     attributes[ATTR_TEXT] = sms.text
     if sms.received_at is not None:
-        attributes[ATTR_RECEIVED_AT] = sms.received_at.isoformat()
+        attributes[ATTR_RECEIVED_AT] = utc_iso(sms.received_at)
     if not sms.decoded:
         attributes[ATTR_DECODED] = False
         attributes[ATTR_RAW] = sms.raw
@@ -273,7 +274,7 @@ class SmsInbox:
             page.rows,
             "; ".join(sorted({row.error for row in page.unreadable})),
         )
-        read_at = dt_util.utcnow().isoformat()
+        read_at = utc_iso(dt_util.utcnow())
         self._unreadable.extend(
             {"row": row.row, "error": row.error, "read_at": read_at}
             for row in page.unreadable

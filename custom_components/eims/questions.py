@@ -16,6 +16,7 @@ from .const import DOMAIN, LOGGER
 from .inbox import SmsInbox
 from .matching import match_choice, sender_key
 from .numbers import mask_number
+from .timestamps import utc_iso
 
 EVENT_REPLY_RECEIVED: Final = f"{DOMAIN}_reply_received"
 
@@ -209,7 +210,7 @@ class QuestionBook:
                 "text": text,
                 "choice": choice,
                 "timed_out": number is None,
-                "asked_at": question.asked_at.isoformat(),
+                "asked_at": utc_iso(question.asked_at),
             },
         )
 

@@ -32,9 +32,9 @@ from .delivery_status import (
     pack_number,
     pushed_update,
     row_update,
-    timestamp_to_utc,
 )
 from .numbers import mask_number
+from .timestamps import timestamp_to_utc, utc_iso
 
 EVENT_DELIVERY_REPORT: Final = f"{DOMAIN}_delivery_report"
 
@@ -333,7 +333,7 @@ class DeliveryTracker:
                 "failed": self.failed,
             },
             "tracking_window_hours": self.window / 3600,
-            "last_push": timestamp_to_utc(self.last_push).isoformat()
+            "last_push": utc_iso(timestamp_to_utc(self.last_push))
             if self.last_push is not None
             else None,
             "last_report": {**last.as_dict(), "number": mask_number(last.number)}
