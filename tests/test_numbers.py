@@ -11,10 +11,12 @@ import pytest
 
 from custom_components.eims import numbers
 from custom_components.eims.numbers import (
+    NumberReading,
     ParsedNumbers,
     mask_number,
     normalise_number,
     normalise_numbers,
+    read_numbers,
     split_numbers,
 )
 
@@ -276,15 +278,22 @@ def test_formatting_is_ignored(
     assert normalise_number(spaced, country=region, plus=True) == e164
 
 
-@given(entries=st.lists(st.sampled_from(EXAMPLES), max_size=20), data=st.data())
-def test_normalise_numbers_is_split_then_each(
-    entries: list[tuple[str, phonenumbers.PhoneNumber]], data: st.DataObject
-) -> None:
+@st.composite
+def written_numbers(draw: st.DrawFn) -> tuple[list[str], str | None]:
+    """Example numbers, each in one of the formats, and a country (or none) to read them in."""
+    entries = draw(st.lists(st.sampled_from(EXAMPLES), max_size=20))
     formatted = [
-        phonenumbers.format_number(number, data.draw(st.sampled_from(FORMATS)))
+        phonenumbers.format_number(number, draw(st.sampled_from(FORMATS)))
         for _, number in entries
     ]
-    country = data.draw(COUNTRIES)
+    return formatted, draw(COUNTRIES)
+
+
+@given(written=written_numbers())
+def test_normalise_numbers_is_split_then_each(
+    written: tuple[list[str], str | None],
+) -> None:
+    formatted, country = written
 
     parsed = normalise_numbers(", ".join(formatted), country=country, plus=True)
 
@@ -299,3 +308,65 @@ def test_normalise_numbers_is_split_then_each(
             if number is None
         )
     )
+
+
+def test_read_numbers_in_a_country() -> None:
+    """Each valid spelling once, as read in the country; invalid entries left out."""
+    readings = read_numbers(
+        ["07400 123456, 12345", "+31 6 12345678", "call me", "07400 123456"],
+        country="gb",
+    )
+    assert readings == [
+        NumberReading(
+            "07400 123456", "+447400123456", "+44 7400 123456", "GB", national=True
+        ),
+        NumberReading("12345", "12345", "12345", None, national=False),
+        NumberReading(
+            "+31 6 12345678", "+31612345678", "+31 6 12345678", "NL", national=False
+        ),
+    ]
+    assert [reading.is_short_code for reading in readings] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("written", "country", "region", "national"),
+    [
+        # A Guernsey mobile, dialled nationally in the United Kingdom.
+        ("07911 123456", "GB", "GG", True),
+        # One numbering plan, two countries: a Canadian number in the US.
+        ("+1 416 555 0123", "US", "CA", True),
+        # A toll-free number valid in Canada too is read as Canada's.
+        ("1 800 555 0123", "CA", "CA", True),
+        # No country: every phone number was written internationally.
+        ("+31 6 12345678", None, "NL", True),
+        # +800 is a number of no country: national nowhere.
+        ("+800 1234 5678", "NL", None, False),
+        ("0612345", "NL", None, False),
+    ],
+)
+def test_read_number_region(
+    written: str, country: str | None, region: str | None, national: bool
+) -> None:
+    """The region shown is the number's own; national is its country's numbering plan."""
+    (reading,) = read_numbers(written, country=country)
+    assert (reading.region, reading.national) == (region, national)
+    assert reading.number == normalise_number(written, country=country, plus=True)
+
+
+@given(written=written_numbers())
+def test_read_numbers_reads_as_normalise_numbers(
+    written: tuple[list[str], str | None],
+) -> None:
+    """A reading's number is what the recipient saves; a phone number shows as written abroad."""
+    formatted, country = written
+
+    readings = read_numbers(formatted, country=country)
+
+    parsed = normalise_numbers(formatted, country=country, plus=True)
+    assert list(dict.fromkeys(reading.number for reading in readings)) == parsed.valid
+    for reading in readings:
+        if not reading.is_short_code:
+            assert reading.shown == phonenumbers.format_number(
+                phonenumbers.parse(reading.number),
+                PhoneNumberFormat.INTERNATIONAL,
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest.mock import MagicMock
 
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
@@ -25,6 +26,11 @@ ALICE = ConfigSubentryData(
     unique_id=None,
     data={"numbers": ["+447911123456"], "message_type": "sms"},
 )
+# A British mobile number, and how the check step shows it.
+MOBILE = "07400 123456"
+MOBILE_READ = "- 07400 123456 → +44 7400 123456 (GB)"
+SAVE = {"next_step_id": "save_numbers"}
+CHANGE = {"next_step_id": "change_numbers"}
 
 
 @pytest.fixture(autouse=True)
@@ -33,10 +39,66 @@ def country(hass: HomeAssistant) -> None:
     hass.config.country = "GB"
 
 
-async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, mock_client: MagicMock
+) -> MockConfigEntry:
+    """The account with the recipient Alice, set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        subentries_data=[ALICE],
+    )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    return entry
+
+
+async def _add(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    user_input: dict[str, Any],
+    subentry_type: str = "recipient",
+) -> Any:
+    """Open the add dialog of `subentry_type` and submit `user_input`."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, subentry_type), context={"source": SOURCE_USER}
+    )
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], user_input
+    )
+
+
+async def _configure(
+    hass: HomeAssistant, result: Any, user_input: dict[str, Any]
+) -> Any:
+    """Answer the step the flow shows."""
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], user_input
+    )
+
+
+def _suggested(result: Any) -> dict[str, Any]:
+    """Return the values a form shows filled in."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+
+
+def _assert_check(result: Any, phone_numbers: str, short_codes: str) -> None:
+    """Assert that the flow asks before saving, listing how each entry was read."""
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "check_numbers"
+    assert result["menu_options"] == ["save_numbers", "change_numbers"]
+    assert result["description_placeholders"] == {
+        "phone_numbers": phone_numbers,
+        "short_codes": short_codes,
+    }
 
 
 async def test_add_recipient(
@@ -124,20 +186,11 @@ async def test_add_recipient_errors(
 
 async def test_reconfigure_recipient(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    mock_client: MagicMock,
+    entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Changing a recipient updates its entity's device and its numbers."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=mock_config_entry.title,
-        unique_id=mock_config_entry.unique_id,
-        data=dict(mock_config_entry.data),
-        subentries_data=[ALICE],
-    )
-    await _setup(hass, entry)
     (subentry_id,) = entry.subentries
     entity_id = "notify.alice"
     assert entity_registry.async_get(entity_id) is not None
@@ -146,13 +199,7 @@ async def test_reconfigure_recipient(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
     assert result["description_placeholders"] == {"notify_service": "notify.eims_alice"}
-    schema = result["data_schema"].schema
-    suggested = {
-        str(key): key.description["suggested_value"]
-        for key in schema
-        if key.description and "suggested_value" in key.description
-    }
-    assert suggested == {
+    assert _suggested(result) == {
         "name": "Alice",
         "numbers": ["+447911123456"],
         "message_type": "sms",
@@ -185,20 +232,11 @@ async def test_reconfigure_recipient(
 
 async def test_remove_recipient(
     hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    mock_client: MagicMock,
+    entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """Removing a recipient removes its notify entity and its device."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=mock_config_entry.title,
-        unique_id=mock_config_entry.unique_id,
-        data=dict(mock_config_entry.data),
-        subentries_data=[ALICE],
-    )
-    await _setup(hass, entry)
     (subentry_id,) = entry.subentries
     assert hass.states.get("notify.alice") is not None
     identifier = (DOMAIN, f"{entry.entry_id}_{subentry_id}")
@@ -234,3 +272,151 @@ async def test_number_format_option(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert init_integration.options[CONF_NUMBER_FORMAT] == NUMBER_FORMAT_DIGITS
+
+
+async def test_short_code_saved_after_confirmation(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A short code is saved only once the user has seen how every entry was read."""
+    result = await _add(
+        hass,
+        init_integration,
+        {"name": "Bob", "numbers": ["12345", MOBILE], "message_type": "sms"},
+    )
+    _assert_check(result, MOBILE_READ, "- 12345 → 12345")
+    assert not init_integration.subentries
+    result = await _configure(hass, result, SAVE)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "numbers": ["12345", "+447400123456"],
+        "message_type": "sms",
+    }
+    assert result["description_placeholders"] == {"notify_service": "eims_bob"}
+    await hass.async_block_till_done()
+    (subentry,) = init_integration.subentries.values()
+    assert (subentry.title, subentry.data["numbers"]) == (
+        "Bob",
+        ["12345", "+447400123456"],
+    )
+
+
+async def test_change_numbers_keeps_the_input(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A mobile number with digits missing reads as a short code; "change" goes back to fix it."""
+    typed = {
+        "name": "Bob",
+        "numbers": ["07400 123"],
+        "sender": "HOME",
+        "message_type": "mms",
+    }
+    result = await _add(hass, init_integration, typed)
+    _assert_check(result, "—", "- 07400 123 → 07400123")
+    result = await _configure(hass, result, CHANGE)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {}
+    assert _suggested(result) == typed
+    result = await _configure(hass, result, typed | {"numbers": [MOBILE]})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        "numbers": ["+447400123456"],
+        "sender": "HOME",
+        "message_type": "mms",
+    }
+
+
+async def test_number_of_another_country_asks(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A Dutch number is not British: it is listed with its country before it is saved."""
+    result = await _add(
+        hass,
+        init_integration,
+        {"name": "Bob", "numbers": ["+31 6 12345678", MOBILE], "message_type": "sms"},
+    )
+    _assert_check(result, f"- +31 6 12345678 → +31 6 12345678 (NL)\n{MOBILE_READ}", "—")
+    result = await _configure(hass, result, SAVE)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["numbers"] == ["+31612345678", "+447400123456"]
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [MOBILE],
+        ["+44 7400 123456", "0044 7400 123457"],
+        # A Guernsey number is in the United Kingdom's numbering plan.
+        ["07911 123456"],
+    ],
+)
+async def test_national_numbers_saved_at_once(
+    hass: HomeAssistant, init_integration: MockConfigEntry, numbers: list[str]
+) -> None:
+    """Phone numbers of Home Assistant's country save without a question."""
+    result = await _add(
+        hass,
+        init_integration,
+        {"name": "Bob", "numbers": numbers, "message_type": "sms"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_reconfigure_asks_about_a_short_code(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Changing a recipient's number to a short code asks too, and "change" keeps the form."""
+    (subentry_id,) = entry.subentries
+    typed = {"name": "Alice", "numbers": ["12345"], "message_type": "sms"}
+    result = await entry.start_subentry_reconfigure_flow(hass, subentry_id)
+    result = await _configure(hass, result, typed)
+    _assert_check(result, "—", "- 12345 → 12345")
+    result = await _configure(hass, result, CHANGE)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "reconfigure"
+    assert result["description_placeholders"] == {"notify_service": "notify.eims_alice"}
+    assert _suggested(result) == typed
+    assert entry.subentries[subentry_id].data["numbers"] == ["+447911123456"]
+    result = await _configure(hass, result, typed)
+    _assert_check(result, "—", "- 12345 → 12345")
+    result = await _configure(hass, result, SAVE)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.subentries[subentry_id].data["numbers"] == ["12345"]
+
+
+async def test_device_asks_about_a_short_code(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An SMS-controlled device's numbers are checked the same way."""
+    result = await _add(
+        hass, init_integration, {"name": "Gate", "numbers": ["1234"]}, "device"
+    )
+    _assert_check(result, "—", "- 1234 → 1234")
+    result = await _configure(hass, result, SAVE)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {"numbers": ["1234"]}
+
+
+async def test_without_a_country(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Without a country only international numbers are valid; a short code still asks."""
+    hass.config.country = None
+    result = await _add(
+        hass,
+        init_integration,
+        {"name": "Bob", "numbers": ["+31 6 12345678"], "message_type": "sms"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    result = await _add(
+        hass,
+        init_integration,
+        {
+            "name": "Carol",
+            "numbers": ["+31 6 12345678", "12345"],
+            "message_type": "sms",
+        },
+    )
+    _assert_check(result, "- +31 6 12345678 → +31 6 12345678 (NL)", "- 12345 → 12345")

@@ -1,4 +1,4 @@
-"""Recipients' phone numbers: split, validated and normalised to E.164, masked for logs."""
+"""Recipients' phone numbers: split, validated, normalised to E.164, read back, masked for logs."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ _SHORT_CODE: Final = re.compile(r"[0-9]{3,8}")
 _NOT_DIGIT: Final = re.compile(r"[^0-9]")
 _MASK_HEAD: Final = 3
 _MASK_TAIL: Final = 2
+# libphonenumber's region of numbers that belong to no country (+800, +882, ...).
+_NO_REGION: Final = phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,28 @@ class ParsedNumbers:
 
     valid: list[str]
     invalid: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberReading:
+    """How one entry was read, to show the user before it is saved."""
+
+    written: str
+    # E.164 with "+" for a phone number, the digits of a short code.
+    number: str
+    # How a person writes it: international format for a phone number.
+    shown: str
+    # The phone number's country (ISO 3166 alpha-2), the given country when it is valid
+    # there; None for a short code and for a number of no country (+800).
+    region: str | None
+    # A phone number of the given country's numbering plan (any phone number without a
+    # country): +44 7911 123456 is one in GB though it is a Guernsey number.
+    national: bool
+
+    @property
+    def is_short_code(self) -> bool:
+        """Whether it was read as a short code rather than as a phone number."""
+        return not self.number.startswith("+")
 
 
 def split_numbers(value: str | Sequence[str]) -> list[str]:
@@ -83,6 +107,46 @@ def normalise_number(number: str, *, country: str | None, plus: bool) -> str | N
     if normalised is None or plus:
         return normalised
     return normalised.removeprefix("+")
+
+
+def read_numbers(
+    value: str | Sequence[str], *, country: str | None
+) -> list[NumberReading]:
+    """
+    Return how each valid entry of `value` was read, in input order, each spelling once.
+
+    The entries are read as `normalise_number` reads them; invalid ones are left out.
+    """
+    region = country.upper() if country else None
+    readings: list[NumberReading] = []
+    for entry in dict.fromkeys(split_numbers(value)):
+        number = normalise_number(entry, country=region, plus=True)
+        if number is None:
+            continue
+        if number.startswith("+"):
+            readings.append(_read_phone_number(entry, number, region))
+        else:
+            readings.append(NumberReading(entry, number, number, None, national=False))
+    return readings
+
+
+def _read_phone_number(written: str, number: str, country: str | None) -> NumberReading:
+    """Return the reading of a valid phone number in E.164."""
+    parsed = phonenumbers.parse(number)
+    if country and phonenumbers.is_valid_number_for_region(parsed, country):
+        region: str | None = country
+    else:
+        region = phonenumbers.region_code_for_number(parsed)
+    return NumberReading(
+        written,
+        number,
+        phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        ),
+        None if region == _NO_REGION else region,
+        national=country is None
+        or parsed.country_code == phonenumbers.country_code_for_region(country),
+    )
 
 
 def digits_of(number: str) -> str:

@@ -1,4 +1,4 @@
-"""Recipients in the real frontend: an invalid number is named, a valid one adds a notify entity."""
+"""Recipients in the real frontend: bad numbers named, short codes asked about, entity added."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from .conftest import ARTIFACTS, E2eStack
 from .frontend import (
     DIALOG,
     FLOW_FORM,
+    dialog_text,
     fill_field,
     form_data,
     open_integration_page,
@@ -22,7 +23,10 @@ NOTIFY_ENTITY = "notify.alice"
 async def test_add_and_change_a_recipient(
     hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
 ) -> None:
-    """Add recipient: "call me" is named as not a number; a national number adds the entity."""
+    """
+    Add recipient: "call me" is named as not a number; "12345" is shown as read, a short code,
+    beside a British number, and nothing is saved; changed to a Dutch number, it is saved.
+    """
     await remove_entries(hass_api)
     await add_entry(hass_api, e2e_stack)
     await open_integration_page(browser, hass_api.hass_url)
@@ -34,6 +38,23 @@ async def test_add_and_change_a_recipient(
     await submit(browser)
     await browser.wait(DIALOG, text("Not valid phone numbers: call me"))
     await browser.screenshot(ARTIFACTS / "recipient-invalid-number.png")
+    await fill_field(browser, "Phone numbers", "12345, +44 7400 123456")
+    await submit(browser)
+    await browser.wait(DIALOG, text("Check the numbers"))
+    shown = await dialog_text(browser)
+    await browser.screenshot(ARTIFACTS / "recipient-check-short-code.png")
+    assert "Nothing is saved yet" in shown
+    # Every entry as it was read, under what it was read as: Home Assistant's country is NL.
+    phone_numbers, short_codes = shown.split("Phone numbers")[1].split("Short codes")
+    assert "+44 7400 123456 → +44 7400 123456 (GB)" in phone_numbers
+    assert "12345 → 12345" in short_codes
+    assert "Translation error" not in shown
+    await browser.click(DIALOG, text("Change the numbers", exact=True))
+    await wait_for_form(browser, "Add an SMS recipient")
+    # The form as the user left it: nothing was saved, nothing is lost.
+    typed = await form_data(browser)
+    assert (typed["name"], typed["numbers"]) == ("Alice", ["12345, +44 7400 123456"])
+    await browser.screenshot(ARTIFACTS / "recipient-change-numbers.png")
     await fill_field(browser, "Phone numbers", "06 12345678")
     await submit(browser)
     await browser.wait(DIALOG, text("Created configuration for Alice"))
