@@ -19,7 +19,7 @@ from .hass_api import HassApi
 async def test_recipient_success_dialog_names_its_action(
     hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
 ) -> None:
-    """Add recipient → name and number → the dialog says notify.eims_<name> for alerts."""
+    """Add recipient → name, a foreign number, saved as read → the dialog names notify.eims_<name>."""
     await remove_entries(hass_api)
     await add_entry(hass_api, e2e_stack)
     await open_integration_page(browser, hass_api.hass_url)
@@ -30,6 +30,10 @@ async def test_recipient_success_dialog_names_its_action(
     await browser.click(DIALOG, role("button", "Add Phone numbers"))
     await fill_field(browser, "Phone numbers", "+447911123456")
     await submit(browser)
+    # Home Assistant's country is NL: a +44 number (a Guernsey one) is saved once confirmed.
+    await browser.wait(DIALOG, text("Check the numbers"))
+    assert "+447911123456 → +44 7911 123456 (GG)" in await dialog_text(browser)
+    await browser.click(DIALOG, text("Save these numbers", exact=True))
     await browser.wait(DIALOG, text("notify.eims_night_shift"))
     assert "Alerts, notify groups and blueprints" in await dialog_text(browser)
     await browser.screenshot(ARTIFACTS / "recipient-added-notify-action.png")
