@@ -16,7 +16,6 @@ from custom_components.eims.segments import (
     UCS2_SINGLE,
     SegmentInfo,
     count_segments,
-    cut_to_segments,
 )
 
 EURO = "\u20ac"
@@ -160,17 +159,3 @@ def test_one_pair_anywhere(before: int, after: int) -> None:
     assert ucs2 == SegmentInfo(
         "UCS-2", length, 1 if length <= UCS2_SINGLE else ceil(ucs2_units / UCS2_MULTI)
     )
-
-
-def test_cut_to_segments() -> None:
-    """A long answer fits its segments; the GSM-7 cut mark keeps plain text in GSM-7."""
-    plain = "a" * 2000
-    cut = cut_to_segments(plain, 3)
-    assert cut == "a" * (3 * 153 - 3) + "..."
-    assert count_segments(cut) == SegmentInfo("GSM-7", 459, 3)
-    emoji = "😀" * 300
-    cut = cut_to_segments(emoji, 3)
-    assert count_segments(cut).segments == 3
-    assert cut.endswith("...")
-    assert cut_to_segments("short", 1) == "short"
-    assert cut_to_segments("word " * 100, 1) == ("word " * 32)[:157] + "..."

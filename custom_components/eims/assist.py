@@ -38,9 +38,8 @@ from .const import (
 from .coordinator import EimsConfigEntry
 from .inbox import SmsInbox
 from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
-from .segments import cut_to_segments
 from .sending import OutgoingMessage, async_send
-from .text import shorten
+from .text import shorten, shorten_to_segments
 from .timestamps import utc_iso
 
 EVENT_ASSIST_EXCHANGE: Final = f"{DOMAIN}_assist_exchange"
@@ -244,7 +243,7 @@ class AssistBridge:
             now = dt_util.utcnow()
             self._conversations[number] = _Conversation(result.conversation_id, now)
             speech = result.response.speech.get("plain", {}).get("speech") or ""
-            reply = cut_to_segments(speech.strip(), settings.max_segments)
+            reply = shorten_to_segments(speech.strip(), settings.max_segments)
             sent = False
             if reply and self.guards.is_new_answer(number, reply, now):
                 sent = await self._async_reply(number, reply)

@@ -23,8 +23,6 @@ UCS2_MULTI: Final = 67
 
 type SmsEncoding = Literal["GSM-7", "UCS-2"]
 
-GSM7_CUT_MARK: Final = "..."
-
 _GSM7: Final = GSM7_BASIC | GSM7_EXTENSION
 # Code points above the BMP take a UTF-16 surrogate pair.
 _BMP_MAX: Final = 0xFFFF
@@ -54,25 +52,6 @@ def count_segments(text: str) -> SegmentInfo:
         return _segment_info("GSM-7", costs, GSM7_SINGLE, GSM7_MULTI)
     costs = [2 if ord(char) > _BMP_MAX else 1 for char in text]
     return _segment_info("UCS-2", costs, UCS2_SINGLE, UCS2_MULTI)
-
-
-def cut_to_segments(text: str, segments: int) -> str:
-    """
-    Return `text`, or its longest start that fits in `segments` with the cut mark after it.
-
-    The mark is GSM-7 ("..."), so a GSM-7 text stays GSM-7 (the ellipsis character is not in the
-    alphabet: one would turn the whole answer into UCS-2, twice the segments).
-    """
-    if count_segments(text).segments <= segments:
-        return text
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if count_segments(text[:middle].rstrip() + GSM7_CUT_MARK).segments <= segments:
-            low = middle
-        else:
-            high = middle - 1
-    return text[:low].rstrip() + GSM7_CUT_MARK
 
 
 def non_gsm7_characters(text: str) -> list[str]:

@@ -1,10 +1,21 @@
-"""Texts cut to fit: Assist's answers, diagnostics and logbook lines."""
+"""
+Texts cut to fit, the one owner of truncation: two budgets, two cut marks.
+
+`shorten` cuts to a number of characters for people to read (diagnostics, logbook lines)
+and marks the cut with "…". `shorten_to_segments` cuts a text about to be sent to what
+the given number of SMS segments hold and marks the cut with "..." (GSM-7: the ellipsis
+character is not in that alphabet and would turn the whole text into UCS-2, twice the
+segments).
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
+from .segments import count_segments
+
 CUT_MARK: Final = "…"
+SMS_CUT_MARK: Final = "..."
 
 
 def shorten(text: str, length: int) -> str:
@@ -12,6 +23,20 @@ def shorten(text: str, length: int) -> str:
     if len(text) <= length:
         return text
     return text[: length - len(CUT_MARK)].rstrip() + CUT_MARK
+
+
+def shorten_to_segments(text: str, segments: int) -> str:
+    """Return `text`, or its longest start that fits in `segments` with the SMS cut mark."""
+    if count_segments(text).segments <= segments:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count_segments(text[:middle].rstrip() + SMS_CUT_MARK).segments <= segments:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + SMS_CUT_MARK
 
 
 def one_line(text: str) -> str:
