@@ -15,9 +15,11 @@ from homeassistant.const import (
     CONF_PORT,
     CONF_SSL,
     CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -145,6 +147,32 @@ async def test_same_account_added_via_alias_keeps_seq(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     no_refusal(simulator)
+
+
+async def test_alias_entries_started_together_share_seq(
+    hass: HomeAssistant,
+    sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    alias_port: int,
+) -> None:
+    """Scenario 10: two entries of one account start at once (a restart): one counter."""
+    alias = MockConfigEntry(
+        domain=DOMAIN,
+        title="demo @ alias",
+        unique_id=f"{HOST}:{alias_port}:demo",
+        data={**sim_entry.data, CONF_PORT: alias_port, CONF_WEBHOOK_ID: "alias"},
+        version=1,
+        minor_version=1,
+    )
+    sim_entry.add_to_hass(hass)
+    alias.add_to_hass(hass)
+    # As at startup: the integration sets up both entries concurrently.
+    assert await async_setup_component(hass, DOMAIN, {})
+    await hass.async_block_till_done()
+
+    assert sim_entry.state is alias.state is ConfigEntryState.LOADED
+    no_refusal(simulator)
+    no_reauth(hass)
 
 
 async def test_seq_too_low_recovered_without_user(

@@ -1,4 +1,16 @@
-"""Sequence numbers for the gateway's encrypted password mode, never reused across restarts."""
+"""
+Sequence numbers for the gateway's encrypted password mode, never reused across restarts.
+
+The one thing of ours in `hass.data`, on purpose: the counter belongs to the gateway
+account, not to a config entry. The entries of one account (the same gateway added at
+two addresses) start concurrently when Home Assistant starts, before either has runtime
+data; a config flow checks an account whose entry is loading, retrying setup or absent.
+Had each its own signer, two would read the same reservation and sign with the same
+`seq` (refused), or sign out of order under separate locks (refused), and the one store
+file would have two writers, the later able to lower a reservation the other relies on.
+So one registry per process hands out one signer and lock per account, and owns the
+store (test_encrypted.py: alias entries started together, reconfigure racing a poll).
+"""
 
 from __future__ import annotations
 
