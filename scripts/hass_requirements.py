@@ -18,7 +18,7 @@ import pkgutil
 from homeassistant import bootstrap, components
 from homeassistant.auth import mfa_modules, providers
 from homeassistant.const import BASE_PLATFORMS
-from homeassistant.util.yaml import load_yaml_dict
+import yaml
 
 
 def manifest_dirs(custom_components: Path) -> dict[str, Path]:
@@ -35,7 +35,10 @@ def requirements(configuration: Path, custom_components: Path) -> list[str]:
     """Return the sorted requirements of the integrations set up at start, with their dependencies."""
     folders = manifest_dirs(custom_components)
     custom = {path.parent.name for path in custom_components.glob("*/manifest.json")}
-    config_domains = {key.split(" ")[0] for key in load_yaml_dict(configuration)}
+    # Composed, not loaded: the top-level keys are all it needs, and the files that !include
+    # names are created only when hass first starts.
+    document = yaml.compose(configuration.read_text())
+    config_domains = {key.value.split(" ")[0] for key, _ in document.value}
     pending = {
         *bootstrap.CORE_INTEGRATIONS,
         *bootstrap.DEFAULT_INTEGRATIONS,

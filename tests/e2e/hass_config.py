@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import json
 import os
 from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.components.http.config import (
@@ -27,14 +28,42 @@ from homeassistant.components.onboarding import (
     STORAGE_VERSION as ONBOARDING_STORAGE_VERSION,
 )
 from homeassistant.components.onboarding.const import STEP_CORE_CONFIG
-from homeassistant.util.yaml import dump, load_yaml_dict
+from homeassistant.config import (
+    AUTOMATION_CONFIG_PATH,
+    SCENE_CONFIG_PATH,
+    SCRIPT_CONFIG_PATH,
+)
+import yaml
 
 from .local_processes import LOOPBACK
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED_YAML = REPO / "config" / "configuration.yaml"
-# The automation editor saves to automations.yaml, which a new install's configuration includes.
-UI_AUTOMATIONS = "automations.yaml"
+# What the UI editors save to, included by configuration.yaml, as a new install writes them.
+INCLUDED_FILES = {
+    AUTOMATION_CONFIG_PATH: "[]",
+    SCRIPT_CONFIG_PATH: "",
+    SCENE_CONFIG_PATH: "",
+}
+INTERNAL_URL = re.compile(r"^(\s+internal_url:).*$", re.MULTILINE)
+
+
+class _IncludesUnread(yaml.SafeLoader):
+    """Reads a configuration.yaml without opening the files its !include tags name."""
+
+
+_IncludesUnread.add_multi_constructor(
+    "!include", lambda loader, suffix, node: f"!include{suffix} {node.value}"
+)
+
+
+def committed_config() -> dict[str, Any]:
+    """Return the committed configuration.yaml; its includes are text, their files may not exist."""
+    config: dict[str, Any] = yaml.load(
+        COMMITTED_YAML.read_text(),
+        Loader=_IncludesUnread,  # noqa: S506 (a SafeLoader that reads !include as text)
+    )
+    return config
 
 
 def prepare_config_dir(config_dir: Path, port: int) -> None:
@@ -43,9 +72,9 @@ def prepare_config_dir(config_dir: Path, port: int) -> None:
     configuration = config_dir / "configuration.yaml"
     if not configuration.exists():
         _write_yaml_for_port(configuration, port)
-    automations = config_dir / UI_AUTOMATIONS
-    if not automations.exists():
-        automations.write_text("[]\n")
+    for name, empty in INCLUDED_FILES.items():
+        if not (config_dir / name).exists():
+            (config_dir / name).write_text(empty)
     integrations = config_dir / "custom_components"
     if not integrations.exists():
         integrations.symlink_to(
@@ -84,10 +113,13 @@ def prepare_config_dir(config_dir: Path, port: int) -> None:
 
 def _write_yaml_for_port(path: Path, port: int) -> None:
     """Write the committed configuration.yaml with internal_url pointing at `port`."""
-    config = load_yaml_dict(COMMITTED_YAML)
-    config["homeassistant"]["internal_url"] = f"http://{LOOPBACK}:{port}"
-    # Added as text: `dump` cannot write an !include.
-    path.write_text(f"{dump(config)}automation: !include {UI_AUTOMATIONS}\n")
+    # As text: comments and !include tags stay as they are.
+    text, count = INTERNAL_URL.subn(
+        rf"\g<1> http://{LOOPBACK}:{port}", COMMITTED_YAML.read_text()
+    )
+    if count != 1:
+        raise ValueError(f"{COMMITTED_YAML} has {count} internal_url lines, not one")
+    path.write_text(text)
 
 
 def _write_store(
