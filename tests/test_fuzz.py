@@ -28,7 +28,7 @@ from custom_components.eims.api.parsers import (
     parse_report_row,
     parse_sms_row,
 )
-from custom_components.eims.api.times import parse_unix_time
+from custom_components.eims.api.values import parse_unix_time
 from custom_components.eims.connection import split_gateway_url
 from custom_components.eims.delivery_status import pack_number, unpack_number
 from custom_components.eims.webhook import MAX_BODY_BYTES

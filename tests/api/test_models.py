@@ -29,7 +29,7 @@ from custom_components.eims.api import (
 )
 from custom_components.eims.api.batching import plan_send_batches
 from custom_components.eims.api.exceptions import status_error
-from custom_components.eims.api.times import parse_unix_time, to_unix_time
+from custom_components.eims.api.values import parse_unix_time, to_unix_time
 
 STATUS_TABLE = [
     (-1, EimsAuthError, "invalid_auth"),

@@ -45,7 +45,7 @@ from .models import (
     UnreadableSms,
 )
 from .push import parse_pushed_reports
-from .times import format_gateway_time, parse_gateway_time
+from .values import format_gateway_time, parse_gateway_time
 
 __all__ = [
     "DEFAULT_PORT",

@@ -1,4 +1,4 @@
-"""Splitting sends and report queries into requests the gateway accepts."""
+"""Splitting sends and report queries into requests the gateway accepts, and their fields."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC
 from itertools import batched
+from typing import Any
 
 from .exceptions import EimsResponseError, EimsValidationError
 from .models import SendRequest
-from .times import parse_gateway_time
-from .validation import check_message_type, checked_number, digits_key
+from .values import check_message_type, checked_number, digits_key, parse_gateway_time
 
 POST_NUMBER_LIMIT = 10000
 GET_NUMBER_LIMIT = 100
@@ -28,6 +28,28 @@ class SendBatch:
     def numbers(self) -> list[str]:
         """Every number of the batch, in order."""
         return [number for item in self.items for number in item.numbers]
+
+    def fields(self) -> dict[str, Any]:
+        """Return the sendsms fields, in the `smsarray` form when the batch holds several."""
+        if self.as_array:
+            return {"smsarray": [_send_item(item) for item in self.items]}
+        return dict(_send_item(self.items[0]))
+
+
+def _send_item(item: SendRequest) -> dict[str, str | int]:
+    """Return the sendsms fields of one request."""
+    fields: dict[str, str | int] = {
+        "numbers": ",".join(item.numbers),
+        "content": item.content,
+        "smstype": int(item.sms_type),
+    }
+    optional = {
+        "mmstitle": item.mms_title,
+        "sender": item.sender,
+        "sendtime": item.send_time,
+    }
+    fields.update({key: value for key, value in optional.items() if value is not None})
+    return fields
 
 
 def _message_key(request: SendRequest) -> tuple[object, ...]:

@@ -9,8 +9,7 @@ from typing import Any
 
 from .exceptions import EimsValidationError
 from .models import SmsType
-from .times import to_unix_time
-from .validation import check_message_type, checked_number
+from .values import check_message_type, checked_number, to_unix_time
 
 MAX_JOB_NAME = 64
 MAX_NUMBERS_LENGTH = 4 * 1024

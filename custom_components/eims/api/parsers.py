@@ -12,14 +12,6 @@ import re
 from typing import Any
 
 from .exceptions import EimsResponseError, status_error
-from .fields import (
-    as_int,
-    as_list,
-    as_number,
-    is_int,
-    optional_gateway_time,
-    optional_int,
-)
 from .models import (
     Balance,
     DeliverStatus,
@@ -34,7 +26,15 @@ from .models import (
     UnreadableReport,
     UnreadableSms,
 )
-from .validation import digits_key
+from .values import (
+    as_int,
+    as_list,
+    as_number,
+    digits_key,
+    is_int,
+    optional_gateway_time,
+    optional_int,
+)
 
 type Reply = dict[str, Any]
 

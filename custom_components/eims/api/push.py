@@ -1,4 +1,8 @@
-"""Parser for the reports the gateway pushes by HTTP PUT (v1.0 rows and v2.0 objects)."""
+"""
+Parser for the reports the gateway pushes by HTTP PUT (v1.0 rows and v2.0 objects).
+
+Apart from parsers.py: this is a request the gateway makes to us, not a reply to ours.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,15 @@ import json
 from typing import Any
 
 from .exceptions import EimsResponseError
-from .fields import as_int, as_list, as_number, optional_gateway_time
 from .models import PushedReport
-from .times import is_gateway_time, parse_unix_time
+from .values import (
+    as_int,
+    as_list,
+    as_number,
+    is_gateway_time,
+    optional_gateway_time,
+    parse_unix_time,
+)
 
 MAX_PUSHED_REPORTS = 50
 
