@@ -1,9 +1,9 @@
-"""Tests for the two cutters: characters for people to read, segments for an SMS."""
+"""Tests for text cut to fit: characters to read, SMS segments, long lists."""
 
 from __future__ import annotations
 
 from custom_components.eims.segments import SegmentInfo, count_segments
-from custom_components.eims.text import one_line, shorten, shorten_to_segments
+from custom_components.eims.text import listing, one_line, shorten, shorten_to_segments
 
 
 def test_shorten() -> None:
@@ -26,6 +26,13 @@ def test_shorten_to_segments() -> None:
     assert cut.endswith("...")
     assert shorten_to_segments("short", 1) == "short"
     assert shorten_to_segments("word " * 100, 1) == ("word " * 32)[:157] + "..."
+
+
+def test_listing() -> None:
+    """Ten items are named; more are counted."""
+    assert listing([]) == ""
+    assert listing(["a", "b"]) == "a, b"
+    assert listing(list(range(12))) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9 (+2)"
 
 
 def test_one_line() -> None:

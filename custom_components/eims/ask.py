@@ -16,12 +16,15 @@ import voluptuous as vol
 
 from .const import DOMAIN
 from .coordinator import EimsConfigEntry
+from .errors import validation_error
 from .inbox import ATTR_ASK_ID
 from .matching import phrase_words, sender_key
 from .numbers import normalise_numbers
+from .outgoing import OutgoingMessage
 from .questions import Question
 from .recipients import recipient_numbers
-from .sending import OutgoingMessage, async_send, listing, validation_error
+from .sending import async_send
+from .text import listing
 from .timestamps import utc_iso
 
 SERVICE_ASK: Final = "ask"

@@ -1,4 +1,9 @@
-"""Assist over SMS: trusted numbers text a conversation agent and get its answer back by SMS."""
+"""
+Assist over SMS: trusted numbers text a conversation agent and get its answer back by SMS.
+
+One concern at about 350 lines: the settings, who is answered, the exchange with the agent
+and its record for diagnostics. The loop guards (rates, cap, repeats) are `assist_guards`'.
+"""
 
 from __future__ import annotations
 
@@ -38,7 +43,8 @@ from .const import (
 from .coordinator import EimsConfigEntry
 from .inbox import SmsInbox
 from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
-from .sending import OutgoingMessage, async_send
+from .outgoing import OutgoingMessage
+from .sending import async_send
 from .text import shorten, shorten_to_segments
 from .timestamps import utc_iso
 

@@ -1,10 +1,10 @@
-"""Turn the client's errors into Home Assistant's translated errors, in one place."""
+"""The translated errors users see, in one place: the client's errors and input refused."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api import (
     EimsConnectionError,
@@ -58,4 +58,13 @@ def as_ha_error[E: HomeAssistantError](
         translation_domain=DOMAIN,
         translation_key=error_key(err),
         translation_placeholders={"error": str(err), **placeholders},
+    )
+
+
+def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
+    """Build a translated error for input refused before anything is sent."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
     )

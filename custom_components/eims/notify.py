@@ -55,16 +55,10 @@ from .const import (
 )
 from .coordinator import EimsConfigEntry
 from .entity import account_device_info
+from .errors import validation_error
 from .notify_names import NotifyTarget, service_names
-from .sending import (
-    ORIGIN_NOTIFY,
-    MessageOptions,
-    OutgoingMessage,
-    async_send,
-    recipient_message,
-    titled_message,
-    validation_error,
-)
+from .outgoing import MessageOptions, OutgoingMessage, recipient_message, titled_message
+from .sending import ORIGIN_NOTIFY, async_send
 
 ATTR_SENDER = "sender"
 ATTR_MMS_TITLE = "mms_title"

@@ -68,7 +68,7 @@ from .const import (
 )
 from .notify_names import service_names
 from .numbers import normalise_numbers
-from .sending import listing
+from .text import listing
 
 TRACKING_WINDOW = vol.All(
     NumberSelector(

@@ -31,18 +31,20 @@ from .api import (
 from .ask import ASK_SCHEMA, SERVICE_ASK, async_ask
 from .const import DOMAIN
 from .coordinator import EimsConfigEntry
+from .errors import validation_error
+from .outgoing import (
+    OutgoingMessage,
+    as_aware,
+    async_parse_numbers,
+    check_message,
+    future_time,
+)
 from .sending import (
     ORIGIN_ACTION,
     ORIGIN_JOB,
-    OutgoingMessage,
-    as_aware,
     async_note_sent,
-    async_parse_numbers,
     async_send,
-    check_message,
-    future_time,
     gateway_error,
-    validation_error,
 )
 
 SERVICE_SEND_SMS: Final = "send_sms"

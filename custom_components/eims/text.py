@@ -1,21 +1,24 @@
 """
-Texts cut to fit, the one owner of truncation: two budgets, two cut marks.
+Texts cut to fit, the one owner of truncation: two budgets, two cut marks, and lists.
 
 `shorten` cuts to a number of characters for people to read (diagnostics, logbook lines)
 and marks the cut with "…". `shorten_to_segments` cuts a text about to be sent to what
 the given number of SMS segments hold and marks the cut with "..." (GSM-7: the ellipsis
 character is not in that alphabet and would turn the whole text into UCS-2, twice the
-segments).
+segments). `listing` names the first few items of a long list and counts the rest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from .segments import count_segments
 
 CUT_MARK: Final = "…"
 SMS_CUT_MARK: Final = "..."
+# Error texts name this many numbers or ids, then say how many more there are.
+_LISTED: Final = 10
 
 
 def shorten(text: str, length: int) -> str:
@@ -37,6 +40,14 @@ def shorten_to_segments(text: str, segments: int) -> str:
         else:
             high = middle - 1
     return text[:low].rstrip() + SMS_CUT_MARK
+
+
+def listing(items: Sequence[object]) -> str:
+    """Return the first items comma-separated, and how many more there are."""
+    text = ", ".join(str(item) for item in items[:_LISTED])
+    if len(items) > _LISTED:
+        text = f"{text} (+{len(items) - _LISTED})"
+    return text
 
 
 def one_line(text: str) -> str:
