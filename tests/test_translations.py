@@ -13,6 +13,7 @@ from pathlib import Path
 import re
 from typing import Any
 
+import hass_frontend
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import translation
 import pytest
@@ -155,6 +156,61 @@ def test_frontend_can_render_every_string(language: str) -> None:
         ):
             problems.append(f"{key}: arguments {sorted(arguments)}")
     assert not problems, f"translations/{language}.json:\n" + "\n".join(problems)
+
+
+# A list field's add button reads "Add {item}" (the frontend's
+# ui.components.multi-textfield.add_item) with the field's label as the item, so list fields
+# are labelled as one of their entries.
+LIST_FIELDS = {
+    "config_subentries::recipient::step::user::data::numbers": "numbers",
+    "config_subentries::recipient::step::reconfigure::data::numbers": "numbers",
+    "config_subentries::device::step::user::data::numbers": "numbers",
+    "config_subentries::device::step::reconfigure::data::numbers": "numbers",
+    "options::step::init::sections::assist::data::trusted_numbers": "trusted",
+}
+ADD_BUTTONS = {
+    "en": {"numbers": "Add Phone number", "trusted": "Add Trusted number"},
+    "de": {
+        "numbers": "Telefonnummer hinzufügen",
+        "trusted": "Vertrauenswürdige Nummer hinzufügen",
+    },
+    "nl": {
+        "numbers": "Voeg Telefoonnummer toe",
+        "trusted": "Voeg Vertrouwd nummer toe",
+    },
+    "fr": {
+        "numbers": "Ajouter Numéro de téléphone",
+        "trusted": "Ajouter Numéro de confiance",
+    },
+    "es": {
+        "numbers": "Añadir Número de teléfono",
+        "trusted": "Añadir Número de confianza",
+    },
+    "zh-Hans": {"numbers": "添加电话号码", "trusted": "添加受信任的号码"},
+}
+
+
+def _frontend_phrase(language: str, key: str) -> str:
+    """Return one of the frontend's own strings in `language`, from the installed frontend."""
+    folder = Path(hass_frontend.where()) / "static" / "translations"
+    [path] = (
+        path
+        for path in folder.glob(f"{language}-*.json")
+        if re.fullmatch(rf"{re.escape(language)}-[0-9a-f]+\.json", path.name)
+    )
+    phrase: str = json.loads(path.read_text(encoding="utf-8"))[key]
+    return phrase
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_list_fields_add_buttons_read_well(language: str) -> None:
+    """The add buttons of the number lists read as adding one number, in every language."""
+    template = _frontend_phrase(language, "ui.components.multi-textfield.add_item")
+    labels = _flatten(_json(f"translations/{language}.json"))
+    buttons = {key: template.replace("{item}", labels[key]) for key in LIST_FIELDS}
+    assert buttons == {
+        key: ADD_BUTTONS[language][kind] for key, kind in LIST_FIELDS.items()
+    }
 
 
 def test_only_known_languages() -> None:

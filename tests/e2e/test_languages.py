@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from .browser import open_browser, role
+from .browser import open_browser, role, text
 from .conftest import ARTIFACTS, E2eStack
-from .frontend import dialog_text, open_integration_page, wait_for_form
+from .frontend import DIALOG, dialog_text, open_integration_page, wait_for_form
 from .gateway_entry import add_entry, remove_entries
 from .hass_api import HassApi
 from .hass_config import REPO
@@ -16,6 +16,11 @@ from .hass_config import REPO
 TRANSLATIONS = REPO / "custom_components" / "eims" / "translations"
 # The frontend's own word for the integration page's Configure button.
 CONFIGURE = {"de": "Konfigurieren", "zh-Hans": "配置"}
+# The trusted numbers' add button: the frontend's "Add {item}" around the field's label.
+ADD_TRUSTED_NUMBER = {
+    "de": "Vertrauenswürdige Nummer hinzufügen",
+    "zh-Hans": "添加受信任的号码",
+}
 
 
 @pytest.mark.parametrize("language", CONFIGURE)
@@ -36,6 +41,10 @@ async def test_options_dialog_speaks_the_users_language(
         await open_integration_page(browser, e2e_stack.hass_url)
         await browser.click(role("button", CONFIGURE[language]))
         await wait_for_form(browser, init["title"])
+        await browser.click(DIALOG, text(init["sections"]["assist"]["name"]))
+        await browser.wait(
+            DIALOG, role("button", ADD_TRUSTED_NUMBER[language], exact=True)
+        )
         shown = await dialog_text(browser)
         await browser.screenshot(ARTIFACTS / f"options-{language}.png")
     for label in (*init["data"].values(), init["sections"]["assist"]["name"]):

@@ -27,8 +27,8 @@ async def test_recipient_success_dialog_names_its_action(
     await wait_for_form(browser, "Add an SMS recipient")
     await fill_field(browser, "Name", "Night shift")
     # A multiple text field starts empty: its button adds the first input.
-    await browser.click(DIALOG, role("button", "Add Phone numbers"))
-    await fill_field(browser, "Phone numbers", "+447911123456")
+    await browser.click(DIALOG, role("button", "Add Phone number", exact=True))
+    await fill_field(browser, "Phone number", "+447911123456")
     await submit(browser)
     # Home Assistant's country is NL: a +44 number (a Guernsey one) is saved once confirmed.
     await browser.wait(DIALOG, text("Check the numbers"))

@@ -53,7 +53,7 @@ SHOWN = {
     "Repeat guard window": "60",
     "Daily SMS segment limit": "0",
     "Answer SMS with Assist": "Answer SMS with Assist",
-    "Trusted numbers": "Trusted numbers",
+    "Trusted number": "Add Trusted number",
     "Conversation agent": "Home Assistant",
     "Language": "English",
     "Messages per minute per number": "5",
