@@ -42,9 +42,9 @@ async def test_options_dialog_speaks_the_users_language(
         await browser.click(role("button", CONFIGURE[language]))
         await wait_for_form(browser, init["title"])
         await browser.click(DIALOG, text(init["sections"]["assist"]["name"]))
-        await browser.wait(
-            DIALOG, role("button", ADD_TRUSTED_NUMBER[language], exact=True)
-        )
+        add_trusted_number = role("button", ADD_TRUSTED_NUMBER[language], exact=True)
+        await browser.wait(DIALOG, add_trusted_number)
+        await browser.scroll_to(DIALOG, add_trusted_number)
         shown = await dialog_text(browser)
         await browser.screenshot(ARTIFACTS / f"options-{language}.png")
     for label in (*init["data"].values(), init["sections"]["assist"]["name"]):
