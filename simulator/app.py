@@ -55,6 +55,7 @@ def _endpoint_handler(
         name = params.get("account")
         name = name if isinstance(name, str) else None
         seq = params.get("seq")
+        ids = params.get("ids")
         record = RequestRecord(
             state.now(),
             request.method,
@@ -63,6 +64,7 @@ def _endpoint_handler(
             200,
             None,
             seq=None if seq is None else str(seq),
+            ids=None if ids is None else str(ids),
         )
         state.requests.append(record)
         faults = state.take_faults(name, endpoint)

@@ -19,6 +19,8 @@ class RequestRecord:
     fault: str | None = None
     # Encrypted mode's seq as received (None without one): a repeat is visible here.
     seq: str | None = None
+    # The ids a /getreport asked about, as received.
+    ids: str | None = None
 
 
 @dataclass(slots=True)

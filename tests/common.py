@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.eims.const import UPDATE_INTERVAL
 
 
 async def async_set_up_account(
@@ -30,3 +37,16 @@ async def async_set_up_account(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+async def async_poll(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    interval: timedelta = UPDATE_INTERVAL,
+) -> None:
+    """Let `interval` pass: the polls due run, and whatever they start finishes."""
+    # One second more: a coordinator schedules its refresh at a random fraction of a second
+    # past the interval, so a tick of exactly the interval may fall short of it.
+    freezer.tick(interval + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -92,11 +92,22 @@ def mock_client() -> Generator[MagicMock]:
         yield client
 
 
+def freeze_first(request: pytest.FixtureRequest) -> None:
+    """Freeze time now when the test freezes it at all: before its entry is set up."""
+    if "freezer" in request.fixturenames:
+        # Frozen after the setup, the loop's clock would jump past every poll's timer.
+        request.getfixturevalue("freezer")
+
+
 @pytest.fixture
 async def init_integration(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, mock_client: MagicMock
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    mock_client: MagicMock,
+    request: pytest.FixtureRequest,
 ) -> MockConfigEntry:
     """Set the integration up with the mocked client, in a hass with its core integration."""
+    freeze_first(request)
     # Always there in a running Home Assistant; the options' Assist agents need it.
     assert await async_setup_component(hass, "homeassistant", {})
     mock_config_entry.add_to_hass(hass)
@@ -157,9 +168,10 @@ def sim_entry(
 
 @pytest.fixture
 async def init_sim_entry(
-    hass: HomeAssistant, sim_entry: MockConfigEntry
+    hass: HomeAssistant, sim_entry: MockConfigEntry, request: pytest.FixtureRequest
 ) -> MockConfigEntry:
-    """The simulator's entry, set up."""
+    """The simulator's entry, set up (after time is frozen, in a test that freezes it)."""
+    freeze_first(request)
     sim_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(sim_entry.entry_id)
     await hass.async_block_till_done()

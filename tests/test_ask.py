@@ -38,9 +38,10 @@ from custom_components.eims.questions import EVENT_REPLY_RECEIVED, storage_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
+from .common import async_poll
 from .conftest import DAD, MUM, STRANGER
 from .test_assist import EchoAgent
-from .test_trigger import attach, inject, poll
+from .test_trigger import attach, inject
 
 RECEIVED_SMS = "event.demo_127_0_0_1_received_sms"
 ALARM = "Alarm triggered. Reply 1 to disarm, 2 to ignore."
@@ -194,7 +195,7 @@ async def test_timeout_gives_no_choice_once(
     await hass.async_block_till_done(wait_background_tasks=True)
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     inject(simulator, MUM, "1")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     freezer.tick(timedelta(hours=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
@@ -225,7 +226,7 @@ async def test_reply_is_still_an_sms(
     assert response["ask_id"] == "door"
     assert response["numbers"] == [MUM]
     inject(simulator, MUM, "Yes please")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(end["choice"], end["text"], end["number"]) for end in ends] == [
         ("yes", "Yes please", MUM)
     ]
@@ -252,7 +253,7 @@ async def test_without_choices_any_reply_answers(
     )
     assert len(response["ask_id"]) == 26
     inject(simulator, MUM, "  At the station  ")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(end["ask_id"], end["choice"]) for end in ends] == [
         (response["ask_id"], "At the station")
     ]
@@ -285,7 +286,7 @@ async def test_newest_question_answered_first(
     )
     inject(simulator, MUM, "off")
     inject(simulator, MUM, "ON")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(end["ask_id"], end["choice"]) for end in ends] == [
         ("heating", "off"),
         ("lights", "on"),
@@ -306,7 +307,7 @@ async def test_same_id_replaces_the_question(
     await ask(hass, family_entry, to=DAD, question="Second?", ask_id="q", timeout=600)
     inject(simulator, MUM, "ignored")
     inject(simulator, DAD, "answer")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     freezer.tick(timedelta(minutes=20))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
@@ -339,7 +340,7 @@ async def test_pending_question_survives_reload(
     assert family_entry.runtime_data.questions.pending == 2
 
     inject(simulator, DAD, "no")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     freezer.tick(timedelta(minutes=2))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
@@ -385,7 +386,7 @@ async def test_question_survives_restart(
 
     inject(simulator, MUM, "y")
     inject(simulator, DAD, "Y")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(end["ask_id"], end["choice"]) for end in ends] == [
         ("expired", None),
         ("open", "yes"),
@@ -477,7 +478,7 @@ async def test_reply_not_passed_to_assist(
     await ask(hass, sim_entry, to=MUM, question=ALARM, choices=CHOICES)
     inject(simulator, MUM, "2")
     inject(simulator, MUM, "Is the back door locked?")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert [spoken.text for spoken in echo.inputs] == ["Is the back door locked?"]
 

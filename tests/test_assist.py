@@ -39,7 +39,6 @@ from custom_components.eims.const import (
     DEFAULT_AGENT_ID,
     DEFAULT_RATE_LIMIT,
     DOMAIN,
-    UPDATE_INTERVAL,
 )
 from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
 from custom_components.eims.inbox import EVENT_SMS_RECEIVED
@@ -48,7 +47,7 @@ from custom_components.eims.segments import SegmentInfo, count_segments
 from custom_components.eims.text import shorten
 from simulator.testing import RunningSimulator
 
-from .common import async_set_up_account
+from .common import async_poll, async_set_up_account
 
 TRUSTED = "+447911123456"
 MASKED = "+447*******56"
@@ -132,15 +131,6 @@ def inject(simulator: RunningSimulator, sender: str, *texts: str) -> None:
         simulator.state.add_inbound(account, sender=sender, content=text)
 
 
-async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let one coordinator cycle fetch the SMS, and the bridge answer them."""
-    # One second more: the coordinator schedules its refresh at a random fraction of a second
-    # past the interval, so a tick of exactly the interval may fall short of it.
-    freezer.tick(UPDATE_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 def replies(simulator: RunningSimulator) -> list[tuple[str, str]]:
     """Return (number, text) of every SMS sent through the simulator."""
     return [
@@ -150,11 +140,15 @@ def replies(simulator: RunningSimulator) -> list[tuple[str, str]]:
 
 
 async def receive(
-    simulator: RunningSimulator, entry: MockConfigEntry, sender: str, *texts: str
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    sender: str,
+    *texts: str,
 ) -> None:
-    """Queue SMS on the gateway and let the entry's inbox fetch them now."""
+    """Queue SMS on the gateway and let the next poll fetch them, the bridge answer them."""
     inject(simulator, sender, *texts)
-    await entry.runtime_data.messages.async_refresh()
+    await async_poll(hass, freezer)
 
 
 def fire_bus_event(hass: HomeAssistant, entry_id: str, sender: str, text: str) -> None:
@@ -176,7 +170,7 @@ async def test_trusted_sender_is_answered(
     echo, agent_id = agent
     exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
     inject(simulator, TRUSTED.removeprefix("+"), "Turn on the kitchen light")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
 
     assert [(i.text, i.language, i.conversation_id) for i in echo.inputs] == [
         ("Turn on the kitchen light", "en", None)
@@ -207,7 +201,7 @@ async def test_untrusted_sender_is_not_passed_on(
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
     inject(simulator, STRANGER.removeprefix("+"), "Unlock the front door")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
 
     assert [event.data["text"] for event in received] == ["Unlock the front door"]
     assert agent[0].inputs == []
@@ -230,7 +224,7 @@ async def test_rate_limit_holds_under_a_burst(
     texts = [f"secret burst {index}" for index in range(50)]
     inject(simulator, TRUSTED.removeprefix("+"), *texts)
     with caplog.at_level(logging.DEBUG):
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
 
     assert [i.text for i in echo.inputs] == texts[:DEFAULT_RATE_LIMIT]
     assert len(replies(simulator)) == DEFAULT_RATE_LIMIT
@@ -257,7 +251,7 @@ async def test_rate_limit_holds_under_a_burst(
     # More from the same sender within the window: still held back, no new notice.
     inject(simulator, TRUSTED.removeprefix("+"), "one more")
     caplog.clear()
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert len(echo.inputs) == DEFAULT_RATE_LIMIT
     assert not [r for r in caplog.records if "within a minute" in r.getMessage()]
 
@@ -267,7 +261,7 @@ async def test_rate_limit_holds_under_a_burst(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     inject(simulator, TRUSTED.removeprefix("+"), "are you back?")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert echo.inputs[-1].text == "are you back?"
 
 
@@ -281,12 +275,12 @@ async def test_conversation_keeps_its_context(
     """A follow-up continues the sender's conversation until the agent forgets it."""
     echo = agent[0]
     inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     inject(simulator, TRUSTED.removeprefix("+"), "And the fan")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     freezer.tick(CONVERSATION_TIMEOUT + timedelta(seconds=1))
     inject(simulator, TRUSTED.removeprefix("+"), "Hello again")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
 
     assert [(i.text, i.conversation_id) for i in echo.inputs] == [
         ("Turn on the light", None),
@@ -304,7 +298,7 @@ async def test_follow_ups_in_one_poll_wait_for_each_other(
 ) -> None:
     """Two SMS fetched together are answered in order, the second in the first's conversation."""
     inject(simulator, TRUSTED.removeprefix("+"), "first", "second")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(i.text, i.conversation_id) for i in agent[0].inputs] == [
         ("first", None),
         ("second", "conv-1"),
@@ -330,7 +324,7 @@ async def test_off_means_no_agent_call(
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
     with patch("custom_components.eims.assist.conversation.async_converse") as converse:
         inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
     assert len(received) == 1
     converse.assert_not_called()
     assert replies(simulator) == []
@@ -346,7 +340,7 @@ async def test_long_answer_is_cut_to_three_segments(
     """A 2,000-character answer is cut to 3 segments, marked in GSM-7 so it stays GSM-7."""
     agent[0].answer = "word " * 400
     inject(simulator, TRUSTED.removeprefix("+"), "Tell me everything")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     [(_, text)] = replies(simulator)
     assert count_segments(text) == SegmentInfo("GSM-7", 3 * 153, 3)
     assert text.startswith("word word")
@@ -365,7 +359,7 @@ async def test_empty_answer_sends_nothing(
     agent[0].answer = ""
     exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
     inject(simulator, TRUSTED.removeprefix("+"), "Turn off everything")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert replies(simulator) == []
     assert [event.data["reply"] for event in exchanges] == [""]
 
@@ -383,7 +377,7 @@ async def test_unreadable_sms_is_not_passed_on(
         account, sender=TRUSTED.removeprefix("+"), payload="not base64!"
     )
     inject(simulator, TRUSTED.removeprefix("+"), "   ")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert agent[0].inputs == []
 
 
@@ -400,7 +394,7 @@ async def test_missing_agent_is_logged(
     conversation.async_unset_agent(hass, hass.config_entries.async_get_entry(agent[1]))
     exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
     inject(simulator, TRUSTED.removeprefix("+"), "Anyone there?")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert replies(simulator) == []
     assert exchanges == []
     ours = [
@@ -424,7 +418,7 @@ async def test_failed_reply_is_logged(
     account.balance = account.gift = account.balance * 0
     exchanges = async_capture_events(hass, EVENT_ASSIST_EXCHANGE)
     inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert replies(simulator) == []
     assert len(exchanges) == 1
     assert f"Could not send the Assist answer to {MASKED}" in caplog.text
@@ -446,11 +440,11 @@ async def test_diagnostics_mask_and_shorten(
     """Diagnostics keep the last 20 exchanges, numbers masked and texts shortened."""
     for index in range(22):
         inject(simulator, TRUSTED.removeprefix("+"), f"{index:02} " + "x" * 60)
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
         # Three minutes apart: 20 answers an hour, within the default cap.
         freezer.tick(RATE_WINDOW * 3)
     inject(simulator, STRANGER.removeprefix("+"), "hi")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
 
     # Directly: the half hour ticked by has expired the test client's access token.
     diagnostics = await async_get_config_entry_diagnostics(hass, init_sim_entry)
@@ -500,6 +494,7 @@ async def test_diagnostics_when_off(
 
 async def test_bus_events_and_national_numbers(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     agent: tuple[EchoAgent, str],
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
@@ -513,13 +508,13 @@ async def test_bus_events_and_national_numbers(
         ("00447911123456", "dialled abroad"),
         ("07400123456", "national stranger"),
     ):
-        await receive(simulator, init_sim_entry, sender, text)
-    await hass.async_block_till_done(wait_background_tasks=True)
+        await receive(hass, freezer, simulator, sender, text)
     assert [i.text for i in agent[0].inputs] == ["national", "dialled abroad"]
 
 
 async def test_unload_stops_the_bridge_and_clears_the_issue(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     agent: tuple[EchoAgent, str],
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
@@ -527,12 +522,12 @@ async def test_unload_stops_the_bridge_and_clears_the_issue(
 ) -> None:
     """After unloading, SMS events reach no agent and no rate-limit issue stays."""
     await receive(
+        hass,
+        freezer,
         simulator,
-        init_sim_entry,
         TRUSTED,
         *(f"burst {index}" for index in range(DEFAULT_RATE_LIMIT + 1)),
     )
-    await hass.async_block_till_done(wait_background_tasks=True)
     issue_id = ISSUE_ID.format(init_sim_entry.entry_id)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
 
@@ -565,29 +560,24 @@ async def test_second_sender_keeps_the_issue(
     assert await hass.config_entries.async_reload(entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     issue_id = ISSUE_ID.format(entry_id)
+    # Two bursts one poll apart: each number is held back for a minute from its own.
     await receive(
+        hass,
+        freezer,
         simulator,
-        init_sim_entry,
         TRUSTED,
         *(f"first {index}" for index in range(DEFAULT_RATE_LIMIT + 1)),
     )
-    await hass.async_block_till_done(wait_background_tasks=True)
-    freezer.tick(timedelta(seconds=30))
     await receive(
+        hass,
+        freezer,
         simulator,
-        init_sim_entry,
         SECOND,
         *(f"second {index}" for index in range(DEFAULT_RATE_LIMIT + 1)),
     )
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-    freezer.tick(timedelta(seconds=30))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_poll(hass, freezer)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
-    freezer.tick(timedelta(seconds=30))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_poll(hass, freezer)
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
@@ -726,18 +716,18 @@ async def test_own_number_trusted_gets_no_reply(
     """The gateway's own number (a v3.5 row's `to`) is trusted, yet never answered."""
     entry = await set_up(**{CONF_TRUSTED_NUMBERS: [TRUSTED, OWN]})
     inject(simulator, OWN.removeprefix("+"), "You said: status")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     # Whatever reaches the own number comes back as an SMS from it, as on a real gateway.
     for _ in range(20):
         for text in _sent_to(simulator, OWN):
             inject(simulator, OWN.removeprefix("+"), text)
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
     assert _sent_to(simulator, OWN) == []
     assert agent[0].inputs == []
 
     # Other trusted numbers are still answered.
     inject(simulator, TRUSTED.removeprefix("+"), "status")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert _sent_to(simulator, TRUSTED) == ["You said: status"]
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["assist"]["stats"]["own_number"] == 1
@@ -754,11 +744,11 @@ async def test_quoting_agent_stays_within_the_cap(
     """An auto-responder that texts every answer back, to an agent that quotes: 3 segments."""
     await set_up(**{CONF_TRUSTED_NUMBERS: [TRUSTED, SECOND]})
     inject(simulator, SECOND.removeprefix("+"), "Hello Ω " + "x" * 300)
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     for _ in range(30):
         if answers := _sent_to(simulator, SECOND):
             inject(simulator, SECOND.removeprefix("+"), answers[-1])
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
     answers = _sent_to(simulator, SECOND)
     assert all(count_segments(text).segments <= 3 for text in answers)
     assert all(count_segments(text).encoding == "GSM-7" for text in answers)
@@ -779,7 +769,7 @@ async def test_same_answer_not_sent_twice_in_ten_minutes(
     agent[0].answer = "Done."
     for text, wait in (("lights on", 2), ("lights off", 9), ("lights on", 0)):
         inject(simulator, TRUSTED.removeprefix("+"), text)
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
         freezer.tick(timedelta(minutes=wait))
     assert _sent_to(simulator, TRUSTED) == ["Done.", "Done."]
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
@@ -801,7 +791,7 @@ async def test_replies_per_hour_cap(
     for index in range(5):
         sender = (TRUSTED, SECOND)[index % 2]
         inject(simulator, sender.removeprefix("+"), f"question {index}")
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
     assert len(replies(simulator)) == 3
     assert len(agent[0].inputs) == 3
     issue_id = f"assist_reply_cap_{entry.entry_id}"
@@ -816,8 +806,8 @@ async def test_replies_per_hour_cap(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     inject(simulator, TRUSTED.removeprefix("+"), "question 5")
     # The hour's jump moved the poll's schedule: two cycles make sure it ran.
-    await poll(hass, freezer)
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert len(replies(simulator)) == 4
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["assist"]["stats"]["capped"] == 2

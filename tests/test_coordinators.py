@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN
 from simulator.testing import RunningSimulator
+
+from .common import async_poll
 
 BALANCE = "sensor.demo_127_0_0_1_balance"
 GIFT = "sensor.demo_127_0_0_1_gift_balance"
@@ -27,15 +25,6 @@ AWAITING_REPORT = "sensor.demo_127_0_0_1_messages_awaiting_report"
 def simulator_options() -> dict[str, object]:
     """Messages move only when a test steps them."""
     return {"step_seconds": 0}
-
-
-async def wait(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, interval: timedelta
-) -> None:
-    """Let `interval` pass and every poll it brings run to its end."""
-    freezer.tick(interval)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def requests_to(simulator: RunningSimulator, endpoint: str) -> int:
@@ -56,7 +45,7 @@ async def test_failing_inbox_poll_keeps_the_balance_available_and_current(
     simulator.state.add_inbound(account, sender="+447911000000", content="held back")
     getsms_before = requests_to(simulator, "getsms")
 
-    await wait(hass, freezer, BALANCE_INTERVAL)
+    await async_poll(hass, freezer, BALANCE_INTERVAL)
     assert requests_to(simulator, "getsms") == getsms_before + 1
     assert hass.states.get(BALANCE).state == "42.5"
     assert hass.states.get(GIFT).state == "0"
@@ -77,12 +66,12 @@ async def test_failing_inbox_poll_keeps_the_balance_available_and_current(
     assert Decimal(hass.states.get(BALANCE).state) == account.balance < Decimal("42.5")
     assert hass.states.get(AWAITING_REPORT).state == "1"
 
-    await wait(hass, freezer, UPDATE_INTERVAL)
+    await async_poll(hass, freezer)
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
 
     # Once the gateway answers again, the SMS held back arrives.
     simulator.state.faults.clear()
-    await wait(hass, freezer, UPDATE_INTERVAL)
+    await async_poll(hass, freezer)
     assert hass.states.get(RECEIVED_SMS).attributes["text"] == "held back"
 
 
@@ -97,16 +86,16 @@ async def test_failing_balance_poll_keeps_messages_flowing(
     simulator.state.add_fault(
         {"kind": "status", "endpoint": "getbalance", "status": -12}
     )
-    await wait(hass, freezer, BALANCE_INTERVAL)
+    await async_poll(hass, freezer, BALANCE_INTERVAL)
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
 
     simulator.state.add_inbound(account, sender="+447911000000", content="still here")
-    await wait(hass, freezer, UPDATE_INTERVAL)
+    await async_poll(hass, freezer)
     assert hass.states.get(RECEIVED_SMS).attributes["text"] == "still here"
     assert hass.states.get(AWAITING_REPORT).state == "0"
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
 
     # A failed balance poll is retried at the messages' pace, not half an hour later.
     simulator.state.faults.clear()
-    await wait(hass, freezer, UPDATE_INTERVAL)
+    await async_poll(hass, freezer)
     assert Decimal(hass.states.get(BALANCE).state) == account.balance

@@ -15,6 +15,7 @@ from homeassistant.helpers.event import (
     EventStateChangedData,
     async_track_state_change_event,
 )
+from homeassistant.helpers.update_coordinator import REQUEST_REFRESH_DEFAULT_COOLDOWN
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -33,9 +34,18 @@ from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, SAVE_DELAY, st
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
-from .test_tracker import NUMBER, ZONE, send, step_and_poll, tracker_of
+from .common import async_poll
+from .test_tracker import (
+    NUMBER,
+    SENSOR,
+    ZONE,
+    counts,
+    report_requests,
+    send,
+    state_of,
+    step_and_poll,
+)
 
-SENSOR = "sensor.demo_127_0_0_1_{}"
 EVENT = "event.demo_127_0_0_1_delivery_report"
 OTHER = "8613800000002"
 
@@ -46,15 +56,11 @@ def simulator_options() -> dict[str, object]:
     return {"tz": dt_util.get_time_zone(ZONE), "step_seconds": 0, "report_fields": 6}
 
 
-def state_of(hass: HomeAssistant, key: str) -> str:
-    """Return a delivery sensor's state."""
-    state = hass.states.get(SENSOR.format(key))
-    assert state is not None
-    return state.state
-
-
 async def test_sensors_follow_the_tracker(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """The last status, the count waiting and the counters move with each report."""
     simulator.state.accounts["demo"].outcomes[OTHER] = Outcome.parse(
@@ -65,7 +71,7 @@ async def test_sensors_follow_the_tracker(
     assert state_of(hass, "messages_awaiting_report") == "2"
     assert state_of(hass, "sms_sent") == "2"
     assert state_of(hass, "last_delivery_status") == "pending"
-    await step_and_poll(simulator, init_sim_entry, steps=None)
+    await step_and_poll(hass, simulator, freezer, steps=None)
     assert state_of(hass, "messages_awaiting_report") == "0"
     assert state_of(hass, "delivered") == "1"
     assert state_of(hass, "failed") == "1"
@@ -81,7 +87,10 @@ async def test_sensors_follow_the_tracker(
 
 
 async def test_event_entity_fires_on_final_reports(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """The event entity fires once per final report, typed by the final status."""
     fired: list[str] = []
@@ -95,9 +104,9 @@ async def test_event_entity_fires_on_final_reports(
     async_track_state_change_event(hass, EVENT, record)
     simulator.state.accounts["demo"].outcomes[NUMBER] = Outcome.parse("timeout")
     await send(hass, init_sim_entry, NUMBER)
-    await step_and_poll(simulator, init_sim_entry, steps=2)
+    await step_and_poll(hass, simulator, freezer, steps=2)
     assert fired == []
-    await step_and_poll(simulator, init_sim_entry)
+    await step_and_poll(hass, simulator, freezer)
     assert fired == ["delivery_timeout"]
     state = hass.states.get(EVENT)
     assert state is not None
@@ -107,6 +116,7 @@ async def test_event_entity_fires_on_final_reports(
 
 async def test_restart_keeps_pending(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
@@ -114,20 +124,22 @@ async def test_restart_keeps_pending(
     """Unload in the middle, reload: the waiting messages are finished, counters kept."""
     ids = await send(hass, init_sim_entry, NUMBER, OTHER)
     simulator.state.step_messages(ids=ids[:1], steps=None)
-    await init_sim_entry.runtime_data.messages.async_refresh()
+    await async_poll(hass, freezer)
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
     stored = hass_storage[store_key(init_sim_entry.entry_id)]["data"]
     assert stored["pending"]["ids"] == ids[1:]
     assert stored["counters"] == {"sent": 2, "delivered": 1, "failed": 0}
     assert await hass.config_entries.async_setup(init_sim_entry.entry_id)
     await hass.async_block_till_done()
-    tracker = tracker_of(init_sim_entry)
-    assert tracker.pending_count == 1
-    assert tracker.last_report is not None
-    assert tracker.last_report.status == "delivered"
+    assert counts(hass)["messages_awaiting_report"] == 1
     assert state_of(hass, "last_delivery_status") == "delivered"
-    await step_and_poll(simulator, init_sim_entry, steps=None)
-    assert (tracker.pending_count, tracker.sent, tracker.delivered) == (0, 2, 2)
+    await step_and_poll(hass, simulator, freezer, steps=None)
+    assert counts(hass) == {
+        "messages_awaiting_report": 0,
+        "sms_sent": 2,
+        "delivered": 2,
+        "failed": 0,
+    }
 
 
 async def test_saved_with_a_delay(
@@ -184,7 +196,10 @@ async def test_diagnostics(
 
 
 async def test_tracking_window_option(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """The options form asks for the tracking window, 72 hours unless changed."""
     result = await hass.config_entries.options.async_init(init_sim_entry.entry_id)
@@ -197,7 +212,10 @@ async def test_tracking_window_option(
     await hass.config_entries.async_reload(init_sim_entry.entry_id)
     await hass.async_block_till_done()
     assert init_sim_entry.state is ConfigEntryState.LOADED
-    assert tracker_of(init_sim_entry).window == 5 * 3600
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_sim_entry
+    )
+    assert diagnostics["deliveries"]["tracking_window_hours"] == 5
 
 
 async def test_logbook(
@@ -242,8 +260,15 @@ async def test_restored_from_storage(
     sim_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Stored messages come back in send order, sharing their send's time and origin."""
+    """Stored messages come back in send order, with their send's time and origin."""
     sent_at = dt_util.utcnow().timestamp()
+    pending = {
+        "ids": [900_001, 900_002, 900_003],
+        "numbers": [-int(NUMBER), 8613800000002, "0612345678"],
+        "sent_at": [sent_at, sent_at, sent_at],
+        "origins": ["job", "job", "job"],
+        "statuses": ["pending", "sending", "sent"],
+    }
     hass_storage[store_key(sim_entry.entry_id)] = {
         "version": 1,
         "minor_version": 1,
@@ -251,39 +276,46 @@ async def test_restored_from_storage(
         "data": {
             "counters": {"sent": 9, "delivered": 4, "failed": 2},
             "last": None,
-            "pending": {
-                "ids": [900_001, 900_002, 900_003],
-                "numbers": [-int(NUMBER), 8613800000002, "0612345678"],
-                "sent_at": [sent_at, sent_at, sent_at],
-                "origins": ["job", "job", "job"],
-                "statuses": ["pending", "sending", "sent"],
-            },
+            "pending": pending,
         },
     }
     sim_entry.add_to_hass(hass)
+    # Restored in chunks of 2, the event loop getting a turn between them.
     with patch("custom_components.eims.tracker.WORK_CHUNK", 2):
         assert await hass.config_entries.async_setup(sim_entry.entry_id)
         await hass.async_block_till_done()
-    tracker = tracker_of(sim_entry)
-    assert tracker.pending_count == 3
-    assert (tracker.sent, tracker.delivered, tracker.failed) == (9, 4, 2)
-    records = list(tracker._pending.values())
-    assert [record.status for record in records] == ["pending", "sending", "sent"]
-    assert records[0].sent_at is records[2].sent_at
-    assert state_of(hass, "sms_sent") == "9"
+    assert counts(hass) == {
+        "messages_awaiting_report": 3,
+        "sms_sent": 9,
+        "delivered": 4,
+        "failed": 2,
+    }
+    # Stored again on unload exactly as they were read.
+    assert await hass.config_entries.async_unload(sim_entry.entry_id)
+    assert hass_storage[store_key(sim_entry.entry_id)]["data"]["pending"] == pending
 
 
 async def test_update_entity_polls_reports_now(
-    hass: HomeAssistant, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
-    """`homeassistant.update_entity` on a delivery sensor asks for a poll at once."""
+    """`homeassistant.update_entity` on a delivery sensor asks the gateway at once."""
     assert await async_setup_component(hass, "homeassistant", {})
-    coordinator = init_sim_entry.runtime_data.messages
-    with patch.object(coordinator, "async_request_refresh") as request_refresh:
-        await hass.services.async_call(
-            "homeassistant",
-            "update_entity",
-            {"entity_id": SENSOR.format("last_delivery_status")},
-            blocking=True,
-        )
-    request_refresh.assert_awaited_once()
+    await send(hass, init_sim_entry, NUMBER)
+    # Past the cool-down of the poll the send asked for, before the next scheduled one.
+    freezer.tick(REQUEST_REFRESH_DEFAULT_COOLDOWN + 1)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    simulator.state.step_messages(steps=None)
+    requests = report_requests(simulator)
+    await hass.services.async_call(
+        "homeassistant",
+        "update_entity",
+        {"entity_id": SENSOR.format("last_delivery_status")},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert report_requests(simulator) == requests + 1
+    assert state_of(hass, "last_delivery_status") == "delivered"

@@ -24,8 +24,8 @@ from custom_components.eims.const import DOMAIN
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, store_key
 from simulator.testing import RunningSimulator
 
+from .common import async_poll
 from .conftest import ENTRY_DATA
-from .test_faults import cycle
 
 NUMBERS = ["+447911123401", "+447911123402", "+447911123403"]
 BALANCE = "sensor.demo_127_0_0_1_balance"
@@ -85,7 +85,7 @@ async def test_malformed_report_row_skips_only_itself(
     state.step_messages(steps=None)
     bad = state.messages[ids[1]]
     bad.row = spoil(bad.report_row(state.accounts["demo"], state.tz))
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
 
     assert statuses(events, ids[0])[-1] == "delivered"
     assert statuses(events, ids[2])[-1] == "delivered"
@@ -93,7 +93,7 @@ async def test_malformed_report_row_skips_only_itself(
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
     # The gateway knows the id: its message is followed on, never reported not found.
     for _ in range(25):
-        await cycle(hass, freezer)
+        await async_poll(hass, freezer)
     assert statuses(events, ids[1]) == []
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_sim_entry
@@ -102,7 +102,7 @@ async def test_malformed_report_row_skips_only_itself(
     assert diagnostics["deliveries"]["malformed_rows"] >= 1
 
     bad.row = None
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
     assert statuses(events, ids[1])[-1] == "delivered"
 
 
@@ -120,7 +120,7 @@ async def test_empty_push_does_not_pause_polling(
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     [message_id] = await send(hass, init_sim_entry, NUMBERS[0])
     simulator.state.step_messages(steps=None)
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
     assert statuses(events, message_id)[-1] == "delivered"
 
 
@@ -134,7 +134,7 @@ async def test_clock_jump_asks_before_expiring(
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     [message_id] = await send(hass, init_sim_entry, NUMBERS[0])
     simulator.state.step_messages(steps=None)
-    await cycle(hass, freezer, timedelta(hours=100))
+    await async_poll(hass, freezer, timedelta(hours=100))
     assert statuses(events, message_id) == ["delivered"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation
 from homeassistant.components.logbook import DOMAIN as LOGBOOK_DOMAIN
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
@@ -25,6 +26,8 @@ from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.logbook import async_describe_events, excerpt
 from simulator.testing import RunningSimulator
 
+from .common import async_poll
+
 RECEIVED_SMS = "event.demo_127_0_0_1_received_sms"
 SENDER = "+447911123456"
 
@@ -37,14 +40,9 @@ def inject(simulator: RunningSimulator, *texts: str) -> None:
         )
 
 
-async def poll(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Run one coordinator cycle now."""
-    await entry.runtime_data.messages.async_refresh()
-    await hass.async_block_till_done()
-
-
 async def test_entity(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     entity_registry: er.EntityRegistry,
@@ -60,7 +58,7 @@ async def test_entity(
     assert state.attributes["event_types"] == ["received"]
 
     inject(simulator, "first", "second")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     state = hass.states.get(RECEIVED_SMS)
     assert state.attributes["event_type"] == "received"
     assert state.attributes["text"] == "second"
@@ -69,12 +67,13 @@ async def test_entity(
 
 async def test_last_sms_restored(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
     """After a reload the entity still shows the last SMS (no sensor needed)."""
     inject(simulator, "kept")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     before = hass.states.get(RECEIVED_SMS)
     await hass.config_entries.async_reload(init_sim_entry.entry_id)
     await hass.async_block_till_done()
@@ -97,6 +96,7 @@ async def test_unavailable_when_unloaded(
 
 async def test_automation_fires_per_message(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
@@ -134,7 +134,7 @@ async def test_automation_fires_per_message(
         },
     )
     inject(simulator, "one", "two", "three")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     entity_calls: list[ServiceCall] = [c for c in calls if "text" in c.data]
     bus_calls: list[ServiceCall] = [c for c in calls if "bus" in c.data]
     assert [call.data["text"] for call in entity_calls] == ["one", "two", "three"]

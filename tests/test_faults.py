@@ -18,6 +18,7 @@ from homeassistant.const import CONF_PASSWORD, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -36,6 +37,7 @@ from custom_components.eims.seq import DATA_SEQ, STORAGE_KEY as SEQ_STORAGE_KEY
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
 from simulator.testing import RunningSimulator
 
+from .common import async_poll
 from .conftest import ENTRY_DATA
 
 BALANCE = "sensor.demo_127_0_0_1_balance"
@@ -48,17 +50,6 @@ NUMBERS = [f"+4479111234{index:02d}" for index in range(40)]
 def simulator_options() -> dict[str, object]:
     """Messages move only when a test steps them; reports carry delivery fields."""
     return {"step_seconds": 0, "report_fields": 6}
-
-
-async def cycle(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    interval: timedelta = UPDATE_INTERVAL,
-) -> None:
-    """Let one 30-second messages cycle run (the balance's too after its interval)."""
-    freezer.tick(interval)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def inject(simulator: RunningSimulator, count: int) -> list[int]:
@@ -125,12 +116,12 @@ async def test_gateway_down_then_back(
     during: list[int] = []
     for _ in range(4):
         during += inject(simulator, 30)
-        await cycle(hass, freezer, BALANCE_INTERVAL)
+        await async_poll(hass, freezer, BALANCE_INTERVAL)
         assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
     assert events == []
 
     simulator.state.faults.clear()
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
     assert announced(events) == before + during
     assert simulator.state.accounts["demo"].inbound == []
@@ -153,13 +144,13 @@ async def test_http_500_on_a_cycle(
     sms = inject(simulator, 60)
     simulator.state.add_fault({"kind": "http500", "endpoint": endpoint, "count": 2})
     for _ in range(2):
-        await cycle(hass, freezer, BALANCE_INTERVAL)
+        await async_poll(hass, freezer, BALANCE_INTERVAL)
         # Only the balance's own failure makes its sensor unavailable.
         assert (hass.states.get(BALANCE).state == STATE_UNAVAILABLE) is (
             endpoint == "getbalance"
         )
 
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
     assert announced(sms_events) == sms
     assert final_reports(report_events) == dict.fromkeys(ids, 1)
@@ -178,7 +169,7 @@ async def test_http_500_on_send_is_not_retried(
     with pytest.raises(HomeAssistantError):
         await send(hass, init_sim_entry, NUMBERS[:2])
     for _ in range(2):
-        await cycle(hass, freezer)
+        await async_poll(hass, freezer)
     assert requests_to(simulator, "sendsms") == 1
     assert simulator.state.messages == {}
 
@@ -221,9 +212,12 @@ async def test_timeout_between_batches_sends_each_number_once(
     async with asyncio.timeout(10):
         while len(state.messages) < len(numbers):
             await asyncio.sleep(0.05)
+    # Real time, not frozen: the scheduled polls run early.
     for _ in range(2):
-        await runtime.messages.async_refresh()
-        await hass.async_block_till_done()
+        async_fire_time_changed(
+            hass, dt_util.utcnow() + UPDATE_INTERVAL + timedelta(seconds=1)
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
     assert requests_to(simulator, "sendsms") == 2
     sent = Counter(message.number for message in state.messages.values())
     assert len(sent) == len(numbers)
@@ -252,10 +246,10 @@ async def test_dropped_connections_during_getsms(
 
     hass.bus.async_listen(EVENT_SMS_RECEIVED, drop_after_page)
     for _ in range(12):
-        await cycle(hass, freezer)
+        await async_poll(hass, freezer)
         queued += inject(simulator, 5)
     simulator.state.faults.clear()
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
 
     assert announced(events) == queued
     assert simulator.state.accounts["demo"].inbound == []
@@ -284,7 +278,7 @@ async def test_malformed_json(
         fault["endpoint"] = endpoint
     simulator.state.add_fault(fault)
     for _ in range(2):
-        await cycle(hass, freezer, BALANCE_INTERVAL)
+        await async_poll(hass, freezer, BALANCE_INTERVAL)
         assert (hass.states.get(BALANCE).state == STATE_UNAVAILABLE) is (
             endpoint in ("getbalance", None)
         )
@@ -293,7 +287,7 @@ async def test_malformed_json(
             await send(hass, init_sim_entry, NUMBERS[4:6])
 
     simulator.state.faults.clear()
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
     assert announced(sms_events) == sms
     assert final_reports(report_events) == dict.fromkeys(ids, 1)
@@ -362,14 +356,15 @@ async def test_auth_refused_then_accepted(
     events = async_capture_events(hass, EVENT_SMS_RECEIVED)
     sms = inject(simulator, 5)
     simulator.state.add_fault({"kind": "status", "status": -1})
-    await cycle(hass, freezer)
+    # Both coordinators meet the refusal.
+    await async_poll(hass, freezer, BALANCE_INTERVAL)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
     # Until the user answers, the refused password is not tried again and again.
     refused = len(simulator.state.requests)
     for _ in range(3):
-        await cycle(hass, freezer)
+        await async_poll(hass, freezer)
     assert len(simulator.state.requests) == refused
     assert events == []
 
@@ -385,5 +380,5 @@ async def test_auth_refused_then_accepted(
     assert announced(events) == sms
 
     later = inject(simulator, 1)
-    await cycle(hass, freezer)
+    await async_poll(hass, freezer)
     assert announced(events) == sms + later

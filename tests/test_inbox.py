@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 import json
 import logging
 from typing import Any
@@ -39,6 +39,8 @@ from custom_components.eims.inbox import (
 from custom_components.eims.inbox_store import storage_key
 from simulator.accounts import InboundSms as QueuedSms
 from simulator.testing import RunningSimulator
+
+from .common import async_poll
 
 RECEIVED_SMS = "event.demo_127_0_0_1_received_sms"
 SENDER = "+447911123456"
@@ -80,12 +82,6 @@ def getsms_calls(simulator: RunningSimulator) -> int:
     return sum(record.endpoint == "getsms" for record in simulator.state.requests)
 
 
-async def poll(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Run one coordinator cycle now."""
-    await entry.runtime_data.messages.async_refresh()
-    await hass.async_block_till_done()
-
-
 def entity_events(hass: HomeAssistant) -> list[dict[str, Any]]:
     """Collect the attributes of every state the event entity writes."""
     states: list[dict[str, Any]] = []
@@ -106,6 +102,7 @@ def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, An
 
 async def test_one_message(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
@@ -114,7 +111,7 @@ async def test_one_message(
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     states = entity_events(hass)
     [queued] = inject(simulator, text=lambda _: "Hello 👋")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
 
     expected = {
         "id": queued.id,
@@ -149,6 +146,7 @@ async def test_one_message(
 
 async def test_receiver_given(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
@@ -157,7 +155,7 @@ async def test_receiver_given(
     simulator.state.accounts["demo"].number_form = "plus"
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     inject(simulator, receiver="+8613800000001")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert [(e.data["sender"], e.data["receiver"]) for e in bus] == [
         (SENDER, "+8613800000001")
     ]
@@ -181,6 +179,7 @@ def test_international(number: str, expected: str) -> None:
 
 async def test_120_messages_three_pages(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
@@ -199,7 +198,7 @@ async def test_120_messages_three_pages(
         await save(store, data)
 
     with patch.object(Store, "async_save", autospec=True, side_effect=record_save):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
 
     assert getsms_calls(simulator) - before == 3
     ids = [sms.id for sms in queued]
@@ -220,15 +219,13 @@ async def test_polls_every_cycle(
     """SMS arrive with the next 30-second cycle, not with the 30-minute balance."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     inject(simulator)
-    freezer.tick(UPDATE_INTERVAL)
-    async_fire_time_changed(hass)
-    # The scheduled refresh is a background task; its request really travels.
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_poll(hass, freezer)
     assert len(bus) == 1
 
 
 async def test_duplicates_dropped(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
@@ -239,11 +236,11 @@ async def test_duplicates_dropped(
     # The second page starts with id 7 again.
     inject(simulator, inbound_id=7)
     inject(simulator, 2)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert [event.data["id"] for event in bus] == [7, *range(8, 57), 57, 58]
 
     inject(simulator, inbound_id=7)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert len(bus) == 52
     counts = init_sim_entry.runtime_data.inbox.counts()
     assert counts["received"] == 52
@@ -252,6 +249,7 @@ async def test_duplicates_dropped(
 
 async def test_repeat_within_page_dropped_by_inbox(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
@@ -263,7 +261,7 @@ async def test_repeat_within_page_dropped_by_inbox(
     page = SmsPage(messages=[sms, sms], unreadable=[], rows=2)
 
     with patch.object(client, "get_sms_page", return_value=page):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
     assert [event.data["id"] for event in bus] == [sms.id]
     assert init_sim_entry.runtime_data.inbox.counts()["duplicates"] == 1
 
@@ -281,6 +279,7 @@ async def test_repeat_within_page_dropped_by_inbox(
 )
 async def test_undecodable_content(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     options: dict[str, str],
@@ -291,7 +290,7 @@ async def test_undecodable_content(
     simulator.state.add_inbound(
         simulator.state.accounts["demo"], sender=SENDER, **options
     )
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     [event] = bus
     assert event.data["decoded"] is False
     assert event.data["raw"] == raw
@@ -303,6 +302,7 @@ async def test_undecodable_content(
 
 async def test_crash_after_save_replays_at_start(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
@@ -316,7 +316,7 @@ async def test_crash_after_save_replays_at_start(
         """Die right after the page reached the disk."""
 
     with patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
     assert bus == []
     assert len(stored(hass_storage, init_sim_entry)["pending"]) == 3
     # The gateway has forgotten them: only the store can bring them back.
@@ -324,7 +324,7 @@ async def test_crash_after_save_replays_at_start(
 
     await hass.config_entries.async_reload(init_sim_entry.entry_id)
     await hass.async_block_till_done()
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
 
     ids = [sms.id for sms in queued]
     assert [event.data["id"] for event in bus] == ids
@@ -335,6 +335,7 @@ async def test_crash_after_save_replays_at_start(
 
 async def test_failure_mid_announcement(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     caplog: pytest.LogCaptureFixture,
@@ -353,7 +354,7 @@ async def test_failure_mid_announcement(
         announce(inbox, sms)
 
     with patch.object(SmsInbox, "_announce", autospec=True, side_effect=fail_second):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
     assert "listener failed" in caplog.text
     assert [event.data["id"] for event in bus] == [queued[0].id]
 
@@ -364,6 +365,7 @@ async def test_failure_mid_announcement(
 
 async def test_failed_announcement_retried_next_cycle(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
@@ -373,10 +375,10 @@ async def test_failed_announcement_retried_next_cycle(
     with patch.object(
         SmsInbox, "_announce", autospec=True, side_effect=RuntimeError("down")
     ):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
     assert bus == []
     later = inject(simulator)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert [event.data["id"] for event in bus] == [sms.id for sms in queued + later]
 
 
@@ -446,20 +448,21 @@ async def test_raising_reply_handler_announces_the_sms(
 
 async def test_ids_persist_across_reload(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
     """The gateway hands out an id announced before the restart: it is dropped."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     [first] = inject(simulator)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     await hass.config_entries.async_reload(init_sim_entry.entry_id)
     await hass.async_block_till_done()
     assert init_sim_entry.state is ConfigEntryState.LOADED
 
     inject(simulator, inbound_id=first.id)
     [second] = inject(simulator)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert [event.data["id"] for event in bus] == [first.id, second.id]
 
 
@@ -481,6 +484,7 @@ async def test_received_before_setup(
 
 async def test_drop_on_second_page_loses_nothing(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
@@ -498,14 +502,14 @@ async def test_drop_on_second_page_loses_nothing(
 
     hass.bus.async_listen(EVENT_SMS_RECEIVED, drop_next_read)
     coordinator = init_sim_entry.runtime_data.messages
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert not coordinator.last_update_success
     assert len(bus) == 50
     assert len(stored(hass_storage, init_sim_entry)["seen"]) == 50
     assert len(simulator.state.accounts["demo"].inbound) == 10
 
     simulator.state.faults.clear()
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert coordinator.last_update_success
     ids = [sms.id for sms in queued]
     assert [event.data["id"] for event in bus] == ids
@@ -515,6 +519,7 @@ async def test_drop_on_second_page_loses_nothing(
 
 async def test_seen_ids_bounded(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
@@ -522,20 +527,21 @@ async def test_seen_ids_bounded(
     """Only the most recent ids are remembered."""
     queued = inject(simulator, 5)
     with patch("custom_components.eims.inbox.SEEN_LIMIT", 3):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
     seen = stored(hass_storage, init_sim_entry)["seen"]
     assert [int(key.split(":")[0]) for key, _ in seen] == [sms.id for sms in queued[2:]]
 
 
 async def test_remove_entry_deletes_store(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
 ) -> None:
     """Deleting the entry deletes its inbox."""
     inject(simulator)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert storage_key(init_sim_entry.entry_id) in hass_storage
     await hass.config_entries.async_remove(init_sim_entry.entry_id)
     await hass.async_block_till_done()
@@ -544,6 +550,7 @@ async def test_remove_entry_deletes_store(
 
 async def test_logs_hide_text_and_numbers(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     caplog: pytest.LogCaptureFixture,
@@ -554,9 +561,9 @@ async def test_logs_hide_text_and_numbers(
     simulator.state.add_inbound(
         simulator.state.accounts["demo"], sender=SENDER, payload="%%rawsecret%%"
     )
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     inject(simulator, inbound_id=1)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     messages = "\n".join(
         record.getMessage()
         for record in caplog.records
@@ -569,15 +576,16 @@ async def test_logs_hide_text_and_numbers(
 
 async def test_diagnostics_count_only(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     hass_client: ClientSessionGenerator,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
     """Diagnostics count SMS and never show one."""
     inject(simulator, 2, text=lambda _: "private words")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     inject(simulator, inbound_id=1, text=lambda _: "private words")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_sim_entry
     )
@@ -596,6 +604,7 @@ async def test_diagnostics_count_only(
 
 async def test_unknown_time_survives_restart(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
@@ -621,7 +630,7 @@ async def test_unknown_time_survives_restart(
         patch.object(client, "get_sms_page", return_value=page),
         patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash),
     ):
-        await poll(hass, init_sim_entry)
+        await async_poll(hass, freezer)
     assert stored(hass_storage, init_sim_entry)["pending"][0]["received_at"] is None
 
     await hass.config_entries.async_reload(init_sim_entry.entry_id)
@@ -660,7 +669,9 @@ async def held_page(
     )
     # The poll runs as the coordinator's background task; not in frozen time: the
     # simulator holds its reply in real time.
-    async_fire_time_changed(hass, dt_util.utcnow() + UPDATE_INTERVAL)
+    async_fire_time_changed(
+        hass, dt_util.utcnow() + UPDATE_INTERVAL + timedelta(seconds=1)
+    )
     await wait_for(lambda: not simulator.state.accounts["demo"].inbound)
     return [sms.id for sms in queued]
 
@@ -726,9 +737,20 @@ BAD_ROWS = {
 }
 
 
+def warnings_of_ours(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Return the integration's warnings (asyncio's notes on frozen-time ticks left out)."""
+    return [
+        record
+        for record in caplog.records
+        if record.levelno == logging.WARNING
+        and record.name.startswith("custom_components.eims")
+    ]
+
+
 @pytest.mark.parametrize("bad_row", BAD_ROWS.values(), ids=BAD_ROWS)
 async def test_malformed_row_keeps_its_page(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     hass_client: ClientSessionGenerator,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
@@ -743,7 +765,7 @@ async def test_malformed_row_keeps_its_page(
         simulator.state.accounts["demo"], sender=SENDER, row=bad_row
     )
     queued += inject(simulator, 10)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
 
     assert init_sim_entry.runtime_data.messages.last_update_success
     assert [event.data["id"] for event in bus] == [sms.id for sms in queued]
@@ -755,23 +777,23 @@ async def test_malformed_row_keeps_its_page(
     )
     assert diagnostics["inbox"]["unreadable"] == 1
     assert diagnostics["inbox"]["unreadable_kept"] == 1
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1
-    assert "could not be read" in warnings[0].getMessage()
+    [warning] = warnings_of_ours(caplog)
+    assert "could not be read" in warning.getMessage()
 
-    await poll(hass, init_sim_entry)
-    assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1
+    await async_poll(hass, freezer)
+    assert warnings_of_ours(caplog) == [warning]
 
 
 async def test_reused_id_with_other_text_is_a_new_message(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
 ) -> None:
     """Scenario 3: the gateway's id counter restarts: new SMS under old ids are announced."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     [first] = inject(simulator, text=lambda _: "before the restart")
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
 
     account = simulator.state.accounts["demo"]
     simulator.state.add_inbound(
@@ -787,7 +809,7 @@ async def test_reused_id_with_other_text_is_a_new_message(
     simulator.state.add_inbound(
         account, sender=SENDER, content="before the restart", inbound_id=first.id
     )
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
 
     assert [(e.data["id"], e.data["sender"], e.data["text"]) for e in bus] == [
         (first.id, SENDER, "before the restart"),

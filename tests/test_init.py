@@ -14,10 +14,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.loader import async_get_integration
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.eims.api import (
     Balance,
@@ -26,8 +23,9 @@ from custom_components.eims.api import (
     EimsIpLimitedError,
     EimsLockedError,
 )
-from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN
 
+from .common import async_poll
 from .conftest import ENTRY_DATA, UNIQUE_ID
 
 BALANCE = "sensor.demo_127_0_0_1_balance"
@@ -89,9 +87,7 @@ async def test_reauth_started_later(
 ) -> None:
     """A -1 during normal polling starts reauth."""
     mock_client.get_balance.side_effect = EimsAuthError(-1, "invalid_auth", "auth")
-    freezer.tick(BALANCE_INTERVAL)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer, BALANCE_INTERVAL)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
@@ -103,23 +99,15 @@ async def test_balance_polled_rarely(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The balance is asked for on its own interval, not every cycle, and on demand."""
-    # The first time change fires whatever is scheduled: start counting after it.
-    freezer.tick(UPDATE_INTERVAL)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
     polled = mock_client.get_balance.await_count
-    for _ in range(3):
-        freezer.tick(UPDATE_INTERVAL)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+    for _ in range(4):
+        await async_poll(hass, freezer)
     assert mock_client.get_balance.await_count == polled
 
     mock_client.get_balance.return_value = Balance(
         balance=Decimal("12.5"), gift=Decimal(0)
     )
-    freezer.tick(BALANCE_INTERVAL)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer, BALANCE_INTERVAL)
     assert mock_client.get_balance.await_count == polled + 1
     assert hass.states.get(BALANCE).state == "12.5"
 
@@ -153,9 +141,7 @@ async def test_unavailable_and_repair_issue(
     mock_client.get_balance.side_effect = error
     mock_client.get_sms_page.side_effect = error
     for _ in range(2):
-        freezer.tick(BALANCE_INTERVAL)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
+        await async_poll(hass, freezer, BALANCE_INTERVAL)
     assert hass.states.get(BALANCE).state == STATE_UNAVAILABLE
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
     # Once per coordinator, not once per failed poll.
@@ -166,9 +152,7 @@ async def test_unavailable_and_repair_issue(
     mock_client.get_balance.side_effect = None
     mock_client.get_sms_page.side_effect = None
     # A failed balance poll is retried at the messages' pace.
-    freezer.tick(UPDATE_INTERVAL)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    await async_poll(hass, freezer)
     assert hass.states.get(BALANCE).state == "99.99"
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
     assert caplog.text.count("recovered") == 2

@@ -10,18 +10,17 @@ from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims.api import auth
-from custom_components.eims.const import CONF_ENCRYPTION_KEY, UPDATE_INTERVAL
+from custom_components.eims.const import CONF_ENCRYPTION_KEY
 from simulator.testing import RunningSimulator
+
+from .common import async_poll
 
 PASSWORD = "Pa55-word-XyZ"
 KEY = "k3y-Secret-9"
@@ -77,11 +76,10 @@ async def test_no_secret_in_logs_or_diagnostics(
             {"kind": "status", "status": -1, "count": 1},
         ):
             simulator.state.add_fault(fault)
-            # The balance is polled at once: half an hour would expire the test's login.
-            await sim_entry.runtime_data.balance.async_refresh()
-            freezer.tick(UPDATE_INTERVAL)
-            async_fire_time_changed(hass)
-            await hass.async_block_till_done()
+            # Polled every 30 seconds: half an hour would expire the test's login to HA.
+            await async_poll(hass, freezer)
+    # Every fault met a request.
+    assert not simulator.state.faults
     assert await async_setup_component(hass, "diagnostics", {})
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, sim_entry)
 

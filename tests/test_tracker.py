@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from http import HTTPStatus
 from typing import Any
 from unittest.mock import patch
 
@@ -14,22 +15,24 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
-
-from custom_components.eims.api import (
-    PushedReport,
-    SendRequest,
-    SendResult,
-    SentMessage,
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.eims.api import SendRequest, SendResult, SentMessage
 from custom_components.eims.const import CONF_TRACKING_WINDOW
-from custom_components.eims.coordinator import EimsMessagesCoordinator
 from custom_components.eims.sending import async_note_sent
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, DeliveryTracker
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
+from .common import async_poll
+from .conftest import ENTRY_DATA
+
 ZONE = "US/Pacific"
 NUMBER = "8613800000001"
+SENSOR = "sensor.demo_127_0_0_1_{}"
 
 
 @pytest.fixture
@@ -38,14 +41,24 @@ def simulator_options() -> dict[str, object]:
     return {"tz": dt_util.get_time_zone(ZONE), "step_seconds": 0, "report_fields": 6}
 
 
-def coordinator_of(entry: MockConfigEntry) -> EimsMessagesCoordinator:
-    """Return the entry's messages coordinator."""
-    return entry.runtime_data.messages
-
-
 def tracker_of(entry: MockConfigEntry) -> DeliveryTracker:
     """Return the entry's delivery tracker."""
     return entry.runtime_data.tracker
+
+
+def state_of(hass: HomeAssistant, key: str) -> str:
+    """Return a delivery sensor's state."""
+    state = hass.states.get(SENSOR.format(key))
+    assert state is not None
+    return state.state
+
+
+def counts(hass: HomeAssistant) -> dict[str, int]:
+    """Return what the counting delivery sensors show."""
+    return {
+        key: int(state_of(hass, key))
+        for key in ("messages_awaiting_report", "sms_sent", "delivered", "failed")
+    }
 
 
 async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> list[int]:
@@ -60,9 +73,37 @@ async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> li
 
 def report_requests(simulator: RunningSimulator) -> int:
     """Count the getreport requests the gateway answered."""
-    return sum(
-        1 for record in simulator.state.requests if record.endpoint == "getreport"
+    return len(ids_asked(simulator))
+
+
+def ids_asked(simulator: RunningSimulator) -> list[list[int]]:
+    """Return the ids of each getreport request the gateway received, in order."""
+    return [
+        [int(message_id) for message_id in (record.ids or "").split(",")]
+        for record in simulator.state.requests
+        if record.endpoint == "getreport"
+    ]
+
+
+async def push(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, *rows: list[Any]
+) -> None:
+    """Push v1.0 report rows to the entry's webhook, as the gateway does."""
+    client = await hass_client_no_auth()
+    response = await client.put(
+        f"/api/webhook/{ENTRY_DATA['webhook_id']}",
+        json={"type": "report", "cnt": len(rows), "array": list(rows)},
     )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+
+
+async def unknown_ids(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> int:
+    """Return how many ids the gateway did not know at the last poll, per diagnostics."""
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    return int(diagnostics["deliveries"]["unknown_ids"])
 
 
 def set_outcome(simulator: RunningSimulator, number: str, outcome: Any) -> None:
@@ -71,25 +112,29 @@ def set_outcome(simulator: RunningSimulator, number: str, outcome: Any) -> None:
 
 
 async def step_and_poll(
-    simulator: RunningSimulator, entry: MockConfigEntry, steps: int | None = 1
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    steps: int | None = 1,
 ) -> None:
-    """Move the gateway's messages on, then let the coordinator poll."""
+    """Move the gateway's messages on, then let the next poll run."""
     simulator.state.step_messages(steps=steps)
-    await coordinator_of(entry).async_refresh()
+    await async_poll(hass, freezer)
 
 
 async def test_delivered(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """Pending, sending, sent, delivered: one event per change, then no more requests."""
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
-    tracker = tracker_of(init_sim_entry)
     [message_id] = await send(hass, init_sim_entry, NUMBER)
-    assert tracker.pending_count == 1
-    assert tracker.last_report is not None
-    assert tracker.last_report.status == "pending"
+    assert counts(hass)["messages_awaiting_report"] == 1
+    assert state_of(hass, "last_delivery_status") == "pending"
     for _ in range(3):
-        await step_and_poll(simulator, init_sim_entry)
+        await step_and_poll(hass, simulator, freezer)
     assert [event.data["status"] for event in events] == [
         "sending",
         "sent",
@@ -108,11 +153,15 @@ async def test_delivered(
         "code": 0,
         "reason": None,
     }
-    assert (tracker.pending_count, tracker.sent, tracker.delivered) == (0, 1, 1)
+    assert counts(hass) == {
+        "messages_awaiting_report": 0,
+        "sms_sent": 1,
+        "delivered": 1,
+        "failed": 0,
+    }
     requests = report_requests(simulator)
-    await coordinator_of(init_sim_entry).async_refresh()
+    await async_poll(hass, freezer)
     assert report_requests(simulator) == requests
-    assert tracker.oldest_pending_age() is None
 
 
 @pytest.mark.parametrize(
@@ -127,6 +176,7 @@ async def test_delivered(
 )
 async def test_not_delivered(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
     outcome: Any,
@@ -138,15 +188,19 @@ async def test_not_delivered(
     set_outcome(simulator, NUMBER, outcome)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     await send(hass, init_sim_entry, NUMBER)
-    await step_and_poll(simulator, init_sim_entry, steps=None)
+    await step_and_poll(hass, simulator, freezer, steps=None)
     [event] = events
     assert (event.data["status"], event.data["code"], event.data["reason"]) == (
         status,
         code,
         reason,
     )
-    tracker = tracker_of(init_sim_entry)
-    assert (tracker.delivered, tracker.failed, tracker.pending_count) == (0, 1, 0)
+    assert counts(hass) == {
+        "messages_awaiting_report": 0,
+        "sms_sent": 1,
+        "delivered": 0,
+        "failed": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -160,6 +214,7 @@ async def test_not_delivered(
 )
 async def test_report_forms(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
     options: dict[str, Any],
@@ -170,22 +225,22 @@ async def test_report_forms(
         setattr(simulator.state.accounts["demo"], name, value)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     await send(hass, init_sim_entry, NUMBER)
-    await step_and_poll(simulator, init_sim_entry, steps=None)
+    await step_and_poll(hass, simulator, freezer, steps=None)
     assert events[-1].data["status"] == status
     assert events[-1].data["final"] is True
-    assert tracker_of(init_sim_entry).pending_count == 0
+    assert counts(hass)["messages_awaiting_report"] == 0
 
 
 async def test_not_found_after_a_while(
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """An id the gateway does not know is given time, then reported not found."""
-    coordinator = coordinator_of(init_sim_entry)
-    tracker = tracker_of(init_sim_entry)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
+    # Asked about at once: the send polls.
     async_note_sent(
         hass,
         init_sim_entry,
@@ -193,39 +248,35 @@ async def test_not_found_after_a_while(
         "test",
     )
     await hass.async_block_till_done()
-    freezer.tick(timedelta(minutes=9))
-    await coordinator.async_refresh()
-    assert tracker.pending_count == 1
-    assert tracker.diagnostics()["unknown_ids"] == 1
-    freezer.tick(timedelta(minutes=1))
-    await coordinator.async_refresh()
-    assert tracker.pending_count == 0
+    await async_poll(hass, freezer, timedelta(minutes=9))
+    assert counts(hass)["messages_awaiting_report"] == 1
+    assert await unknown_ids(hass, hass_client, init_sim_entry) == 1
+    await async_poll(hass, freezer, timedelta(minutes=1))
     assert [event.data["status"] for event in events] == ["not_found"]
-    assert tracker.failed == 1
+    assert counts(hass)["messages_awaiting_report"] == 0
+    assert counts(hass)["failed"] == 1
 
 
 async def test_unknown_then_found(
     hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """An id that shows up after being unknown is not reported not found later."""
-    tracker = tracker_of(init_sim_entry)
-    coordinator = coordinator_of(init_sim_entry)
     [message_id] = await send(hass, init_sim_entry, NUMBER)
     # The gateway forgets the id for a while (as a fresh one it cannot query yet).
     message = simulator.state.messages.pop(message_id)
     simulator.state._active.discard(message_id)
-    await coordinator.async_refresh()
-    assert tracker.diagnostics()["unknown_ids"] == 1
+    await async_poll(hass, freezer)
+    assert await unknown_ids(hass, hass_client, init_sim_entry) == 1
     simulator.state.messages[message_id] = message
     simulator.state._active.add(message_id)
-    await coordinator.async_refresh()
-    assert tracker.diagnostics()["unknown_ids"] == 0
-    freezer.tick(timedelta(minutes=20))
-    await coordinator.async_refresh()
-    assert tracker.pending_count == 1
+    await async_poll(hass, freezer)
+    assert await unknown_ids(hass, hass_client, init_sim_entry) == 0
+    await async_poll(hass, freezer, timedelta(minutes=20))
+    assert counts(hass)["messages_awaiting_report"] == 1
 
 
 async def test_expired(
@@ -242,104 +293,101 @@ async def test_expired(
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     await send(hass, sim_entry, NUMBER)
     requests = report_requests(simulator)
-    freezer.tick(timedelta(hours=1, seconds=1))
-    await coordinator_of(sim_entry).async_refresh()
+    await async_poll(hass, freezer, timedelta(hours=1))
     assert [event.data["status"] for event in events] == ["expired"]
     assert report_requests(simulator) == requests + 1
-    tracker = tracker_of(sim_entry)
-    assert (tracker.pending_count, tracker.delivered, tracker.failed) == (0, 0, 0)
+    assert counts(hass) == {
+        "messages_awaiting_report": 0,
+        "sms_sent": 1,
+        "delivered": 0,
+        "failed": 0,
+    }
 
 
 async def test_requests_per_poll(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """Nothing pending: no request; 1,000 pending: 5 getreport requests of 200."""
-    coordinator = coordinator_of(init_sim_entry)
     before = report_requests(simulator)
-    await coordinator.async_refresh()
+    await async_poll(hass, freezer)
     assert report_requests(simulator) == before
     numbers = [f"86138{index:08d}" for index in range(1000)]
     await send(hass, init_sim_entry, *numbers)
-    assert tracker_of(init_sim_entry).pending_count == 1000
+    assert counts(hass)["messages_awaiting_report"] == 1000
     before = report_requests(simulator)
-    await coordinator.async_refresh()
+    await async_poll(hass, freezer)
     assert report_requests(simulator) == before + 5
 
 
 async def test_big_backlog_polled_in_turns(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """Over the per-poll limit, each poll takes the next slice, oldest first, then wraps."""
-    tracker = tracker_of(init_sim_entry)
-    await send(hass, init_sim_entry, *(f"86138{index:08d}" for index in range(5)))
-    with (
-        patch("custom_components.eims.tracker.MAX_IDS_PER_POLL", 2),
-        patch.object(
-            tracker._client, "get_reports", wraps=tracker._client.get_reports
-        ) as get_reports,
-    ):
-        for _ in range(4):
-            await tracker.async_poll()
-    asked = [call.args[0] for call in get_reports.call_args_list]
-    ids = list(tracker._pending)
-    assert asked == [ids[0:2], ids[2:4], ids[4:5], ids[0:2]]
+    # A limit of 2 stands for the real 10,000: the turns, not the size, are under test.
+    before = report_requests(simulator)
+    with patch("custom_components.eims.tracker.MAX_IDS_PER_POLL", 2):
+        # The send polls at once, then three scheduled polls.
+        ids = await send(hass, init_sim_entry, *(f"86138{i:08d}" for i in range(5)))
+        for _ in range(3):
+            await async_poll(hass, freezer)
+    assert ids_asked(simulator)[before:] == [ids[0:2], ids[2:4], ids[4:5], ids[0:2]]
 
 
 async def test_push_backs_off_polling(
     hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     """While pushes arrive, only ids older than the back-off window are polled."""
-    tracker = tracker_of(init_sim_entry)
-    coordinator = coordinator_of(init_sim_entry)
     [old_id] = await send(hass, init_sim_entry, NUMBER)
     freezer.tick(timedelta(minutes=6))
     [new_id] = await send(hass, init_sim_entry, "8613800000002")
     # A push counts once it carries a report, even one for an id not followed.
-    tracker.async_handle_pushed([PushedReport(424242, NUMBER, None, 0, None, "V1.0")])
-    with patch.object(
-        tracker._client, "get_reports", wraps=tracker._client.get_reports
-    ) as get_reports:
-        await coordinator.async_refresh()
-        assert get_reports.call_args.args[0] == [old_id]
-        freezer.tick(timedelta(minutes=5))
-        await coordinator.async_refresh()
-        assert get_reports.call_args.args[0] == [old_id, new_id]
+    await push(hass, hass_client_no_auth, [424242, NUMBER, None, 0])
+    before = report_requests(simulator)
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer, timedelta(minutes=5))
+    assert ids_asked(simulator)[before:] == [[old_id], [old_id, new_id]]
 
 
 async def test_reports_never_move_back(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
     """A late "sending" after "sent" changes nothing; a report after the final is ignored."""
-    tracker = tracker_of(init_sim_entry)
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     [message_id] = await send(hass, init_sim_entry, NUMBER)
-    await step_and_poll(simulator, init_sim_entry, steps=2)
-    assert tracker.last_report is not None
-    assert tracker.last_report.status == "sent"
+    await step_and_poll(hass, simulator, freezer, steps=2)
+    assert state_of(hass, "last_delivery_status") == "sent"
     message = simulator.state.messages[message_id]
     message.phase = type(message.phase)("sending")
-    await coordinator_of(init_sim_entry).async_refresh()
+    await async_poll(hass, freezer)
     assert [event.data["status"] for event in events] == ["sent"]
-    delivered = PushedReport(
-        id=message_id, number=NUMBER, time=None, status=0, reason=None, version="V1.0"
-    )
-    assert tracker.async_handle_pushed([delivered]) == 1
-    assert tracker.async_handle_pushed([delivered]) == 0
+    for _ in range(2):
+        await push(hass, hass_client_no_auth, [message_id, NUMBER, None, 0])
     assert [event.data["status"] for event in events] == ["sent", "delivered"]
-    assert tracker.delivered == 1
+    assert counts(hass)["delivered"] == 1
 
 
 async def test_sending_again_is_counted_once(
     hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
 ) -> None:
     """An id handed in twice is tracked once; an empty send changes nothing."""
-    tracker = tracker_of(init_sim_entry)
     result = SendResult(messages=[SentMessage(number=NUMBER, id=1)])
     async_note_sent(hass, init_sim_entry, result, "test")
     async_note_sent(hass, init_sim_entry, result, "test")
     async_note_sent(hass, init_sim_entry, SendResult(), "test")
     await hass.async_block_till_done()
-    assert (tracker.sent, tracker.pending_count) == (1, 1)
+    assert counts(hass)["sms_sent"] == 1
+    assert counts(hass)["messages_awaiting_report"] == 1

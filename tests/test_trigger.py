@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -16,17 +16,17 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
     async_mock_service,
 )
 import voluptuous as vol
 
 from custom_components import eims
-from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
+from custom_components.eims.const import DOMAIN
 from custom_components.eims.recipients import is_one_of, recipient_name
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
+from .common import async_poll
 from .conftest import DAD, MUM, STRANGER
 
 
@@ -74,15 +74,6 @@ def inject(simulator: RunningSimulator, sender: str, text: str) -> None:
     )
 
 
-async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
-    """Let one coordinator cycle fetch what the gateway has."""
-    # One second more: the coordinator schedules its refresh at a random fraction of a second
-    # past the interval, so a tick of exactly the interval may fall short of it.
-    freezer.tick(UPDATE_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 @pytest.mark.parametrize(
     "spelling",
     ["+447911123456", "+44 7911 123456", "07911 123456", "447911123456", "Family"],
@@ -98,7 +89,7 @@ async def test_from_any_spelling(
     runs = await attach(hass, {"from": [spelling]})
     inject(simulator, MUM, "from mum")
     inject(simulator, STRANGER, "from a stranger")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [run["text"] for run in runs] == ["from mum"]
     assert runs[0]["sender"] == MUM
     assert runs[0]["recipient"] == "Family"
@@ -114,7 +105,7 @@ async def test_recipient_name_covers_every_number(
     runs = await attach(hass, {"from": ["family", "+447400 000000"]})
     for sender in (DAD, MUM, STRANGER):
         inject(simulator, sender, f"from {sender}")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [run["sender"] for run in runs] == [DAD, MUM]
 
 
@@ -127,7 +118,7 @@ async def test_variables(
     """Without options every SMS triggers, with what it says in the variables."""
     runs = await attach(hass, {})
     inject(simulator, STRANGER, "Hello, world")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     [run] = runs
     received_at = run.pop("received_at")
     assert isinstance(received_at, datetime)
@@ -175,7 +166,7 @@ async def test_keyword(
     """The first words must be a keyword, in any case; the rest are the arguments."""
     runs = await attach(hass, {"keyword": keywords})
     inject(simulator, MUM, text)
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [(run["keyword"], run["arguments"]) for run in runs] == (
         [expected] if expected else []
     )
@@ -207,7 +198,7 @@ async def test_pattern(
     """The pattern is searched in the text; its named groups become variables."""
     runs = await attach(hass, {"pattern": pattern})
     inject(simulator, MUM, text)
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     if groups is None:
         assert runs == []
     else:
@@ -248,7 +239,7 @@ async def test_options_combine(
     inject(simulator, MUM, "lights 20")
     inject(simulator, MUM, "heating off")
     inject(simulator, DAD, "Heating 21")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [dict(call.data) for call in calls] == [
         {"text": "Heating 21", "degrees": 21}
     ]
@@ -263,7 +254,7 @@ async def test_other_account_ignored(
     """With an account chosen, SMS of other accounts do not trigger."""
     runs = await attach(hass, {"config_entry_id": "another_entry"})
     inject(simulator, MUM, "hi")
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert runs == []
 
 
@@ -294,7 +285,7 @@ async def test_unreadable_sms_never_matches_text_options(
     simulator.state.add_inbound(
         simulator.state.accounts["demo"], sender=MUM, payload="aGVsbG8=%%"
     )
-    await poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [dict(call.data) for call in calls] == [{"by": "sender", "keyword": None}]
 
 
@@ -372,7 +363,7 @@ async def test_delivery_failed(
     assert response is not None
     for _ in range(2):
         simulator.state.step_messages(steps=None)
-        await poll(hass, freezer)
+        await async_poll(hass, freezer)
 
     assert [(run["number"], run["status"], run["reason"]) for run in every] == [
         (MUM, "failed", "black_number"),
