@@ -405,9 +405,7 @@ async def test_raising_listener_stops_nothing(
     )
     [first] = inject(simulator)
     for _ in range(2):
-        freezer.tick(UPDATE_INTERVAL)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
+        await async_poll(hass, freezer)
         assert init_sim_entry.runtime_data.messages.last_update_success
 
     assert heard == [first.id]
@@ -420,12 +418,13 @@ async def test_raising_listener_stops_nothing(
     assert SENDER not in failures[0].message
 
     [second] = inject(simulator)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
     assert heard == [first.id, second.id]
 
 
 async def test_raising_reply_handler_announces_the_sms(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     init_sim_entry: MockConfigEntry,
     simulator: RunningSimulator,
     caplog: pytest.LogCaptureFixture,
@@ -438,8 +437,8 @@ async def test_raising_reply_handler_announces_the_sms(
 
     init_sim_entry.runtime_data.inbox.async_set_reply_handler(broken)
     [queued] = inject(simulator)
-    await poll(hass, init_sim_entry)
-    await poll(hass, init_sim_entry)
+    await async_poll(hass, freezer)
+    await async_poll(hass, freezer)
     assert [event.data["id"] for event in bus] == [queued.id]
     assert "ask_id" not in bus[0].data
     assert "handler broke" in caplog.text
