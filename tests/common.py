@@ -45,6 +45,8 @@ async def async_poll(
     interval: timedelta = UPDATE_INTERVAL,
 ) -> None:
     """Let `interval` pass: the polls due run, and whatever they start finishes."""
+    # A poll still running (one a send asked for) schedules the next only when it ends.
+    await hass.async_block_till_done(wait_background_tasks=True)
     # One second more: a coordinator schedules its refresh at a random fraction of a second
     # past the interval, so a tick of exactly the interval may fall short of it.
     freezer.tick(interval + timedelta(seconds=1))

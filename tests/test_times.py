@@ -190,7 +190,7 @@ async def test_every_time_shown_is_utc(
     # Reports: two polled, then the question's pushed (polling leaves recent messages to
     # pushes once they arrive); the gateway writes its own local times.
     simulator.state.step_messages(ids=polled, steps=None)
-    await poll(hass, entry)
+    await async_poll(hass, freezer)
     client = await hass_client_no_auth()
     response = await client.put(
         f"/api/webhook/{ENTRY_DATA['webhook_id']}",
