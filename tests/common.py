@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceResponse
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
 
-from custom_components.eims.const import UPDATE_INTERVAL
+from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
+
+type ActionCall = Callable[..., Awaitable[ServiceResponse]]
 
 
 async def async_set_up_account(
@@ -52,3 +54,20 @@ async def async_poll(
     freezer.tick(interval + timedelta(seconds=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def action_caller(
+    hass: HomeAssistant, entry: MockConfigEntry, action: str
+) -> ActionCall:
+    """Return a function calling `eims.<action>` on `entry`, returning its response."""
+
+    async def call(**data: Any) -> ServiceResponse:
+        return await hass.services.async_call(
+            DOMAIN,
+            action,
+            {"config_entry_id": entry.entry_id, **data},
+            blocking=True,
+            return_response=True,
+        )
+
+    return call

@@ -178,6 +178,12 @@ async def init_sim_entry(
     return sim_entry
 
 
+@pytest.fixture
+def in_the_uk(hass: HomeAssistant) -> None:
+    """National numbers are British."""
+    hass.config.country = "GB"
+
+
 # The recipient "Family" and a stranger, in the United Kingdom.
 MUM = "+447911123456"
 DAD = "+447911123457"

@@ -1,16 +1,14 @@
-"""Tests for the eims.send_sms and eims.create_job actions."""
+"""The eims.send_sms action: what reaches the gateway, what the response says, every error."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
 from unittest.mock import MagicMock, patch
 from zoneinfo import ZoneInfo
 
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -36,13 +34,15 @@ from custom_components.eims.const import (
 from custom_components.eims.issues import INSUFFICIENT_BALANCE
 from simulator.testing import RunningSimulator
 
+from .common import ActionCall, action_caller
+
+pytestmark = pytest.mark.usefixtures("in_the_uk")
+
 UK_MOBILE = "+447911123456"
 UK_MOBILE_2 = "+447911123457"
 
 AWAITING_REPORT = "sensor.demo_127_0_0_1_messages_awaiting_report"
 LAST_STATUS = "sensor.demo_127_0_0_1_last_delivery_status"
-
-type Call = Callable[..., Awaitable[ServiceResponse]]
 
 
 def assert_followed(
@@ -56,47 +56,16 @@ def assert_followed(
     assert last.attributes["origin"] == origin
 
 
-@pytest.fixture(autouse=True)
-def country(hass: HomeAssistant) -> None:
-    """National numbers are British in these tests."""
-    hass.config.country = "GB"
-
-
-def _caller(hass: HomeAssistant, entry: MockConfigEntry, service: str) -> Call:
-    async def call(**data: Any) -> ServiceResponse:
-        return await hass.services.async_call(
-            DOMAIN,
-            service,
-            {"config_entry_id": entry.entry_id, **data},
-            blocking=True,
-            return_response=True,
-        )
-
-    return call
-
-
 @pytest.fixture
-def sim_send(hass: HomeAssistant, init_sim_entry: MockConfigEntry) -> Call:
+def sim_send(hass: HomeAssistant, init_sim_entry: MockConfigEntry) -> ActionCall:
     """Call eims.send_sms on the simulator's entry."""
-    return _caller(hass, init_sim_entry, "send_sms")
+    return action_caller(hass, init_sim_entry, "send_sms")
 
 
 @pytest.fixture
-def sim_job(hass: HomeAssistant, init_sim_entry: MockConfigEntry) -> Call:
-    """Call eims.create_job on the simulator's entry."""
-    return _caller(hass, init_sim_entry, "create_job")
-
-
-@pytest.fixture
-def mock_send(hass: HomeAssistant, init_integration: MockConfigEntry) -> Call:
+def mock_send(hass: HomeAssistant, init_integration: MockConfigEntry) -> ActionCall:
     """Call eims.send_sms on the entry with the mocked client."""
-    return _caller(hass, init_integration, "send_sms")
-
-
-@pytest.fixture
-def mock_job(hass: HomeAssistant, init_integration: MockConfigEntry) -> Call:
-    """Call eims.create_job on the entry with the mocked client."""
-    return _caller(hass, init_integration, "create_job")
+    return action_caller(hass, init_integration, "send_sms")
 
 
 def _sendsms_requests(simulator: RunningSimulator) -> int:
@@ -115,7 +84,7 @@ async def _set_options(
 
 
 async def test_send_response_matches_simulator(
-    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: ActionCall
 ) -> None:
     """The response holds what the gateway recorded; a number written twice goes once."""
     response = await sim_send(
@@ -151,7 +120,7 @@ async def test_send_comma_separated_and_digits_format(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    sim_send: Call,
+    sim_send: ActionCall,
 ) -> None:
     """A comma-separated text works; the digits option drops the +."""
     await _set_options(
@@ -171,7 +140,7 @@ async def test_send_mms_sender_and_time(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    sim_send: Call,
+    sim_send: ActionCall,
 ) -> None:
     """An MMS title makes an MMS; the send time is the gateway's wall time in its zone."""
     await _set_options(
@@ -198,7 +167,7 @@ async def test_naive_send_time_is_local(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    sim_send: Call,
+    sim_send: ActionCall,
 ) -> None:
     """A send time without a zone (the UI's) is Home Assistant's local time."""
     await hass.config.async_set_time_zone("Europe/London")
@@ -212,7 +181,7 @@ async def test_naive_send_time_is_local(
 
 
 async def test_skip_invalid_numbers(
-    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: ActionCall
 ) -> None:
     """With skip_invalid the valid numbers go and the response names the others."""
     response = await sim_send(
@@ -223,7 +192,7 @@ async def test_skip_invalid_numbers(
     assert simulator.state.submissions[-1].params["numbers"] == UK_MOBILE
 
 
-async def test_segments_in_response(hass: HomeAssistant, sim_send: Call) -> None:
+async def test_segments_in_response(hass: HomeAssistant, sim_send: ActionCall) -> None:
     """The response counts segments: UCS-2 for Cyrillic, several for a long text."""
     response = await sim_send(numbers=[UK_MOBILE], message="Привет")
     assert (response["segments"], response["encoding"]) == (1, "UCS-2")
@@ -232,7 +201,7 @@ async def test_segments_in_response(hass: HomeAssistant, sim_send: Call) -> None
 
 
 async def test_25000_numbers_take_three_posts(
-    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: ActionCall
 ) -> None:
     """25,000 numbers go in exactly 3 requests, each number once."""
     simulator.state.accounts["demo"].balance = Decimal(10000)
@@ -247,7 +216,7 @@ async def test_25000_numbers_take_three_posts(
 
 
 async def test_send_refreshes_balance_once(
-    hass: HomeAssistant, simulator: RunningSimulator, sim_send: Call
+    hass: HomeAssistant, simulator: RunningSimulator, sim_send: ActionCall
 ) -> None:
     """After a send the balance is fetched once, and the sensor shows the new one."""
     balance_calls = sum(
@@ -267,7 +236,7 @@ async def test_gateway_status_on_send(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    sim_send: Call,
+    sim_send: ActionCall,
     status: int,
 ) -> None:
     """Every status the simulator answers becomes a translated error naming its cause."""
@@ -286,7 +255,7 @@ async def test_insufficient_balance_issue(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    sim_send: Call,
+    sim_send: ActionCall,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A send the balance cannot pay raises a repair issue; the next send clears it."""
@@ -307,7 +276,7 @@ async def test_auth_refused_on_send_starts_reauth(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
-    sim_send: Call,
+    sim_send: ActionCall,
 ) -> None:
     """A password refused on a send asks the user to sign in again."""
     simulator.state.add_fault(
@@ -332,7 +301,7 @@ async def test_timeout_is_not_retried(
         {"kind": "latency", "endpoint": "sendsms", "seconds": 0.6, "count": 1}
     )
     with pytest.raises(HomeAssistantError) as err:
-        await _caller(hass, sim_entry, "send_sms")(
+        await action_caller(hass, sim_entry, "send_sms")(
             numbers=[UK_MOBILE, UK_MOBILE_2], message="Hi"
         )
     assert err.value.translation_key == "send_timeout"
@@ -349,7 +318,7 @@ async def test_timeout_is_not_retried(
 
 @pytest.mark.parametrize("status", sorted(STATUS_ERRORS, reverse=True))
 async def test_client_status_errors(
-    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call, status: int
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: ActionCall, status: int
 ) -> None:
     """Each status error of the client becomes the error named by its reason."""
     mock_client.send_sms.side_effect = status_error(status)
@@ -370,7 +339,7 @@ async def test_client_status_errors(
 async def test_client_connection_error(
     hass: HomeAssistant,
     mock_client: MagicMock,
-    mock_send: Call,
+    mock_send: ActionCall,
     error: Exception,
     key: str,
 ) -> None:
@@ -383,7 +352,7 @@ async def test_client_connection_error(
 
 
 async def test_timeout_after_earlier_batches(
-    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: ActionCall
 ) -> None:
     """A timeout after accepted batches names their ids, and they are followed."""
     accepted = SendResult(
@@ -409,7 +378,7 @@ async def test_timeout_after_earlier_batches(
 
 
 async def test_refusal_after_earlier_batches(
-    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: ActionCall
 ) -> None:
     """A refusal after accepted batches still follows what was accepted."""
     accepted = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 7)], requests=1)
@@ -425,7 +394,7 @@ async def test_balance_refused_after_earlier_batches(
     hass: HomeAssistant,
     mock_client: MagicMock,
     mock_config_entry: MockConfigEntry,
-    mock_send: Call,
+    mock_send: ActionCall,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """The failure that ended a partial send is what the user is told and repaired by."""
@@ -444,7 +413,7 @@ async def test_balance_refused_after_earlier_batches(
 
 
 async def test_send_followed_and_balance_fetched(
-    hass: HomeAssistant, mock_client: MagicMock, mock_send: Call
+    hass: HomeAssistant, mock_client: MagicMock, mock_send: ActionCall
 ) -> None:
     """A successful send is followed with its origin, and the balance is fetched again."""
     result = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 3)], requests=1)
@@ -497,7 +466,7 @@ async def test_send_followed_and_balance_fetched(
 async def test_send_validation_errors(
     hass: HomeAssistant,
     mock_client: MagicMock,
-    mock_send: Call,
+    mock_send: ActionCall,
     data: dict[str, Any],
     key: str,
     placeholders: dict[str, str],
@@ -531,245 +500,3 @@ async def test_entry_not_found(
         assert err.value.translation_domain == "homeassistant"
         assert err.value.translation_key == key
         assert err.value.translation_placeholders == {"domain": DOMAIN, **placeholders}
-
-
-async def test_entry_not_loaded(
-    hass: HomeAssistant, init_integration: MockConfigEntry, mock_client: MagicMock
-) -> None:
-    """An entry that is not loaded is refused by name."""
-    await hass.config_entries.async_unload(init_integration.entry_id)
-    assert init_integration.state is ConfigEntryState.NOT_LOADED
-    with pytest.raises(ServiceValidationError) as err:
-        await _caller(hass, init_integration, "create_job")(
-            name="j", message="Hi", numbers=UK_MOBILE
-        )
-    assert err.value.translation_key == "service_config_entry_not_loaded"
-    assert err.value.translation_placeholders == {
-        "domain": DOMAIN,
-        "entry_title": init_integration.title,
-    }
-    mock_client.create_job.assert_not_called()
-
-
-# Jobs
-
-
-def _future(days: int = 1) -> datetime:
-    return (dt_util.utcnow() + timedelta(days=days)).replace(microsecond=0)
-
-
-@pytest.mark.parametrize(
-    ("fields", "expected"),
-    [
-        ({"job_type": "immediate"}, {}),
-        (
-            {"job_type": "timed", "start": "START"},
-            {"jobtype": 1, "planstarttm": "START"},
-        ),
-        (
-            {"job_type": "interval", "interval": 90, "minute": 5, "hour": 8, "day": 1},
-            {"jobtype": 2, "interval": 90, "min": 5, "hour": 8, "day": 1},
-        ),
-        (
-            {"job_type": "daily", "hour": 9, "minute": 0, "period": 10},
-            {"jobtype": 3, "hour": 9, "min": 0, "period": 10},
-        ),
-        (
-            {"job_type": "weekly", "week": 1, "hour": 7, "minute": 30, "end": "END"},
-            {"jobtype": 4, "week": 1, "hour": 7, "min": 30, "planendtm": "END"},
-        ),
-        (
-            {
-                "job_type": "monthly",
-                "month": 12,
-                "day": 24,
-                "hour": 18,
-                "minute": 0,
-                "start": "PAST",
-            },
-            {
-                "jobtype": 5,
-                "mon": 12,
-                "day": 24,
-                "hour": 18,
-                "min": 0,
-                "planstarttm": "PAST",
-            },
-        ),
-    ],
-)
-async def test_create_job_types(
-    hass: HomeAssistant,
-    simulator: RunningSimulator,
-    sim_job: Call,
-    fields: dict[str, Any],
-    expected: dict[str, Any],
-) -> None:
-    """Every job type reaches the gateway with its fields; the response has its id."""
-    times = {"START": _future(1), "END": _future(30), "PAST": _future(-3)}
-    fields = {k: times[v].isoformat() if v in times else v for k, v in fields.items()}
-    expected = {
-        k: int(times[v].timestamp()) if v in times else v for k, v in expected.items()
-    }
-    response = await sim_job(
-        name="Reminder", message="Take your pills", numbers="07911 123456", **fields
-    )
-    submission = simulator.state.submissions[-1]
-    assert submission.endpoint == "smsjob"
-    assert response == {"job_id": submission.job_id}
-    assert submission.job_id in simulator.state.jobs
-    params = submission.params
-    assert params["job"] == "Reminder"
-    assert params["numbers"] == UK_MOBILE
-    assert params["numbersrc"] == 0
-    assert {key: params[key] for key in expected} == expected
-
-
-async def test_create_job_with_url_mms_and_options(
-    hass: HomeAssistant, simulator: RunningSimulator, sim_job: Call
-) -> None:
-    """A numbers URL, an MMS title, a sender, retries and flash reach the gateway."""
-    await sim_job(
-        name="List",
-        message="Sale",
-        numbers_url="http://127.0.0.1/lists/customers.xls",
-        mms_title="Sale",
-        sender="SHOP",
-        retry=2,
-        flash=True,
-    )
-    params = simulator.state.submissions[-1].params
-    assert params["numbersrc"] == 1
-    assert params["numbers"] == "http://127.0.0.1/lists/customers.xls"
-    assert params["smstype"] == 1
-    assert params["mmstitle"] == "Sale"
-    assert params["senderid"] == "SHOP"
-    assert params["retry"] == 2
-    assert params["flash"] == 1
-
-
-async def test_create_job_refused_by_gateway(
-    hass: HomeAssistant, simulator: RunningSimulator, sim_job: Call
-) -> None:
-    """A job the gateway refuses gives the error naming the cause."""
-    simulator.state.add_fault(
-        {"kind": "status", "endpoint": "smsjob", "status": -17, "count": 1}
-    )
-    with pytest.raises(HomeAssistantError) as err:
-        await sim_job(name="j", message="Hi", numbers=UK_MOBILE)
-    assert err.value.translation_key == "job_error"
-
-
-async def test_create_job_timeout(
-    hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
-) -> None:
-    """A job the gateway answers too late may exist: the error says so, no retry."""
-    mock_client.create_job.side_effect = EimsTimeoutError("No reply")
-    with pytest.raises(HomeAssistantError) as err:
-        await mock_job(name="Night", message="Hi", numbers=UK_MOBILE)
-    assert err.value.translation_key == "job_timeout"
-    assert err.value.translation_placeholders == {"name": "Night"}
-    mock_client.create_job.assert_awaited_once()
-
-
-async def test_create_job_handled_as_sent(
-    hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
-) -> None:
-    """After a job is created the balance is fetched again; no message id to follow."""
-    mock_client.create_job.return_value = 42
-    balance_polls = mock_client.get_balance.await_count
-    assert await mock_job(name="j", message="Hi", numbers=UK_MOBILE) == {"job_id": 42}
-    await hass.async_block_till_done()
-    assert mock_client.get_balance.await_count == balance_polls + 1
-    assert hass.states.get(AWAITING_REPORT).state == "0"
-
-
-@pytest.mark.parametrize(
-    ("data", "key", "placeholders"),
-    [
-        ({"name": "x" * 65}, "job_name_invalid", {"field": "name", "value": "x" * 65}),
-        ({"name": ""}, "job_name_invalid", {"field": "name", "value": ""}),
-        ({"message": ""}, "empty_message", {}),
-        ({"numbers": None}, "no_numbers", {}),
-        (
-            {"numbers": "+44 7911 123456, nope"},
-            "invalid_numbers",
-            {"numbers": "nope", "count": "1"},
-        ),
-        (
-            {"numbers": None, "numbers_url": "https://127.0.0.1/list.xlsx"},
-            "numbers_url_not_xls",
-            {"url": "https://127.0.0.1/list.xlsx"},
-        ),
-        (
-            {"numbers": [f"+447911{i:06d}" for i in range(300)]},
-            "job_numbers_too_long",
-            {"field": "numbers", "value": str(300 * 14 - 1)},
-        ),
-        (
-            {"job_type": "daily", "minute": 60, "hour": 1},
-            "job_field_out_of_range",
-            {"field": "minute", "value": "60"},
-        ),
-        (
-            {"job_type": "weekly", "minute": 0, "hour": 1},
-            "job_field_required",
-            {"field": "week", "value": "None"},
-        ),
-        (
-            {"job_type": "interval", "minute": 0, "hour": 1, "day": 1},
-            "job_field_required",
-            {"field": "interval", "value": "None"},
-        ),
-        (
-            {"job_type": "timed"},
-            "job_field_required",
-            {"field": "start", "value": "None"},
-        ),
-        ({"retry": -1}, "job_field_out_of_range", {"field": "retry", "value": "-1"}),
-        (
-            {"job_type": "timed", "start": "2020-01-01T00:00:00+00:00"},
-            "time_in_past",
-            {"time": "2020-01-01T00:00:00+00:00"},
-        ),
-        (
-            {"end": "2020-01-01T00:00:00+00:00"},
-            "time_in_past",
-            {"time": "2020-01-01T00:00:00+00:00"},
-        ),
-    ],
-)
-async def test_create_job_validation_errors(
-    hass: HomeAssistant,
-    mock_client: MagicMock,
-    mock_job: Call,
-    data: dict[str, Any],
-    key: str,
-    placeholders: dict[str, str],
-) -> None:
-    """Job fields are checked before anything is sent, each with its own error."""
-    call = {"name": "Job", "message": "Hi", "numbers": UK_MOBILE} | data
-    with pytest.raises(ServiceValidationError) as err:
-        await mock_job(**{k: v for k, v in call.items() if v is not None})
-    assert err.value.translation_key == key
-    assert err.value.translation_placeholders == placeholders
-    mock_client.create_job.assert_not_called()
-
-
-async def test_create_job_end_before_start(
-    hass: HomeAssistant, mock_client: MagicMock, mock_job: Call
-) -> None:
-    """An end before the start is refused."""
-    with pytest.raises(ServiceValidationError) as err:
-        await mock_job(
-            name="Job",
-            message="Hi",
-            numbers=UK_MOBILE,
-            job_type="daily",
-            hour=1,
-            minute=0,
-            start=_future(5).isoformat(),
-            end=_future(2).isoformat(),
-        )
-    assert err.value.translation_key == "job_end_before_start"
-    assert err.value.translation_placeholders["field"] == "end"
