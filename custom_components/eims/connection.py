@@ -67,8 +67,9 @@ def split_gateway_url(value: str, port: int, ssl: bool) -> tuple[str, int, bool]
         parts.scheme not in ("http", "https")
         or host is None
         or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
+        # Not `parts.query` or `parts.fragment`: a bare "?" or "#" leaves them empty.
+        or "?" in value
+        or "#" in value
         or parts.username is not None
         or not is_valid_host(host)
     ):
