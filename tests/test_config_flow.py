@@ -15,6 +15,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.network import NoURLAvailableError
 import probatio
@@ -203,6 +204,8 @@ async def test_reauth(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    # Home Assistant's own wording, translated by Home Assistant (strings.json has none).
+    assert result["translation_domain"] == "homeassistant"
     assert mock_config_entry.data[CONF_PASSWORD] == "new-pass"
     assert mock_config_entry.data[CONF_ENCRYPTION_KEY] == "k3y"
 
@@ -244,6 +247,7 @@ async def test_reconfigure(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert result["translation_domain"] == "homeassistant"
     assert mock_config_entry.data[CONF_HOST] == "gw.example.com"
     assert mock_config_entry.data[CONF_PORT] == 8443
     assert mock_config_entry.data[CONF_SSL] is True
@@ -340,6 +344,25 @@ async def test_options_form_as_the_frontend_draws_it(
     languages = nested["language"]["selector"]["language"]["languages"]
     assert {"en", "de", "nl", "fr", "es"} <= set(languages)
     assert languages == sorted(languages)
+
+
+async def test_options_offer_home_assistants_currency_without_choosing_it(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """HA's currency is the first choice after none; none (credits) stays the default."""
+    await hass.config.async_update(currency="CHF")
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    currency = next(
+        field
+        for field in probatio.to_field_list(
+            result["data_schema"], custom_serializer=cv.custom_serializer
+        )
+        if field["name"] == CONF_CURRENCY
+    )
+    assert currency["default"] == "none"
+    options = currency["selector"]["select"]["options"]
+    assert options[:3] == ["none", "CHF", "AED"]
+    assert sorted(options) == sorted({"none", *ACTIVE_CURRENCIES})
 
 
 async def test_options_without_url(

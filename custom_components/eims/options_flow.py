@@ -143,6 +143,19 @@ def assist_languages(hass: HomeAssistant) -> list[str]:
     return sorted({*languages, hass.config.language})
 
 
+def currency_options(hass: HomeAssistant) -> list[str]:
+    """
+    Return the currency choices: none (credits), Home Assistant's currency, then the rest.
+
+    The gateway's provider, not Home Assistant, decides what the balance counts, so none
+    stays the default: a balance of credits is never shown as money unless the user says so.
+    """
+    first = [NO_CURRENCY]
+    if hass.config.currency in ACTIVE_CURRENCIES:
+        first.append(hass.config.currency)
+    return [*first, *sorted(ACTIVE_CURRENCIES - set(first))]
+
+
 def _count(maximum: int) -> vol.All:
     """Return a whole-number field from 1 to `maximum`."""
     return vol.All(
@@ -244,7 +257,7 @@ class EimsOptionsFlow(OptionsFlowWithReload):
             {
                 vol.Required(CONF_CURRENCY, default=NO_CURRENCY): SelectSelector(
                     SelectSelectorConfig(
-                        options=[NO_CURRENCY, *sorted(ACTIVE_CURRENCIES)],
+                        options=currency_options(self.hass),
                         mode=SelectSelectorMode.DROPDOWN,
                         translation_key=CONF_CURRENCY,
                         sort=False,

@@ -1,6 +1,6 @@
 // Drive Home Assistant's frontend in Debian's headless Chromium, logged in, one command at a time.
 // Start input (the first stdin line, JSON, so tokens never show in a process list):
-//   {tokens, chromium, localStorage{}, timeoutMs}.
+//   {tokens, chromium, localStorage{}, timeoutMs, timezoneId}.
 // Then one JSON command a line; each gets one JSON answer line: {ok, result} or {ok: false, error}.
 //   goto {url}                      open a page, wait for the network to settle
 //   click/fill/type/check/uncheck/press/scroll/wait/count/text/value {target, ...}
@@ -44,6 +44,7 @@ const context = await chromium.launchPersistentContext(profile, {
   args: FLAGS,
   viewport: { width: 1280, height: 900 },
   locale: "en-GB",
+  timezoneId: start.timezoneId,
 });
 context.setDefaultTimeout(timeout);
 

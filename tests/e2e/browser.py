@@ -17,6 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .hass_config import HASS_TIME_ZONE
+
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("EIMS_CHROMIUM", "/usr/bin/chromium")
 
@@ -206,6 +208,8 @@ async def open_browser(
         "chromium": CHROMIUM,
         "localStorage": dict(local_storage or {}),
         "timeoutMs": int(timeout * 1000),
+        # The frontend shows times in the browser's zone unless the profile says otherwise.
+        "timezoneId": HASS_TIME_ZONE,
     }
     process.stdin.write(json.dumps(start).encode() + b"\n")
     try:

@@ -20,7 +20,7 @@ import pytest_socket
 
 from .browser import Browser, open_browser
 from .hass_api import HassApi
-from .hass_config import REPO, committed_config, prepare_config_dir
+from .hass_config import HASS_TIME_ZONE, REPO, prepare_config_dir
 from .local_processes import LOOPBACK, free_port, start_logged, stop, wait_for_port
 from .onboarding import Tokens, onboard_owner, wait_until_running, wait_until_serving
 
@@ -35,7 +35,6 @@ HASS_COMMAND = (
 SIMULATOR_ACCOUNT = "demo"
 # Screenshots of every step; a second run (another Home Assistant version) can keep its own.
 ARTIFACTS = Path(os.environ.get("EIMS_E2E_ARTIFACTS", REPO / "artifacts"))
-HASS_TIME_ZONE: str = committed_config()["homeassistant"]["time_zone"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,9 @@ def committed_config() -> dict[str, Any]:
     return config
 
 
+HASS_TIME_ZONE: str = committed_config()["homeassistant"]["time_zone"]
+
+
 def prepare_config_dir(config_dir: Path, port: int) -> None:
     """Fill `config_dir` with what hass needs to serve on 127.0.0.1:`port` with no network."""
     config_dir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""The integration in the user's language, in the real frontend: German and Chinese options."""
+"""The integration in the user's language, in the real frontend: the options in every language."""
 
 from __future__ import annotations
 
@@ -15,11 +15,20 @@ from .hass_config import REPO
 
 TRANSLATIONS = REPO / "custom_components" / "eims" / "translations"
 # The frontend's own word for the integration page's Configure button.
-CONFIGURE = {"de": "Konfigurieren", "zh-Hans": "配置"}
-# The trusted numbers' add button: the frontend's "Add {item}" around the field's label.
-ADD_TRUSTED_NUMBER = {
-    "de": "Vertrauenswürdige Nummer hinzufügen",
-    "zh-Hans": "添加受信任的号码",
+CONFIGURE = {
+    "de": "Konfigurieren",
+    "nl": "Configureer",
+    "fr": "Configurer",
+    "es": "Configurar",
+    "zh-Hans": "配置",
+}
+# The frontend's "Add {item}" (multi-textfield.add_item), around a multiple field's label.
+ADD_ITEM = {
+    "de": "{item} hinzufügen",
+    "nl": "Voeg {item} toe",
+    "fr": "Ajouter {item}",
+    "es": "Añadir {item}",
+    "zh-Hans": "添加{item}",
 }
 
 
@@ -27,7 +36,11 @@ ADD_TRUSTED_NUMBER = {
 async def test_options_dialog_speaks_the_users_language(
     hass_api: HassApi, e2e_stack: E2eStack, language: str
 ) -> None:
-    """With the profile's language set, Configure shows our translation, every text rendered."""
+    """With the profile's language set, Configure shows our translation, every text rendered.
+
+    The labels are read from the page (its DOM), not only pictured: a picture of boxes would
+    also be a picture of the right text in a missing font.
+    """
     init = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))[
         "options"
     ]["step"]["init"]
@@ -42,12 +55,21 @@ async def test_options_dialog_speaks_the_users_language(
         await browser.click(role("button", CONFIGURE[language]))
         await wait_for_form(browser, init["title"])
         await browser.click(DIALOG, text(init["sections"]["assist"]["name"]))
-        add_trusted_number = role("button", ADD_TRUSTED_NUMBER[language], exact=True)
+        assist = init["sections"]["assist"]["data"]
+        add_trusted_number = role(
+            "button",
+            ADD_ITEM[language].format(item=assist["trusted_numbers"]),
+            exact=True,
+        )
         await browser.wait(DIALOG, add_trusted_number)
         await browser.scroll_to(DIALOG, add_trusted_number)
         shown = await dialog_text(browser)
         await browser.screenshot(ARTIFACTS / f"options-{language}.png")
-    for label in (*init["data"].values(), init["sections"]["assist"]["name"]):
+    for label in (
+        *init["data"].values(),
+        init["sections"]["assist"]["name"],
+        *assist.values(),
+    ):
         assert label in shown, (label, shown)
     assert "Translation error" not in shown
     assert init["description"].split("{webhook_url}")[0].strip() in shown

@@ -33,6 +33,7 @@ async def test_recipient_success_dialog_names_its_action(
     # Home Assistant's country is NL: a +44 number (a Guernsey one) is saved once confirmed.
     await browser.wait(DIALOG, text("Check the numbers"))
     assert "+447911123456 → +44 7911 123456 (GG)" in await dialog_text(browser)
+    await browser.screenshot(ARTIFACTS / "recipient-check-numbers.png")
     await browser.click(DIALOG, text("Save these numbers", exact=True))
     await browser.wait(DIALOG, text("notify.eims_night_shift"))
     assert "Alerts, notify groups and blueprints" in await dialog_text(browser)

@@ -72,19 +72,25 @@ async def _open_options(browser: Browser, hass_url: str) -> None:
 async def test_options_dialog_saves_unchanged_and_changed(
     hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
 ) -> None:
-    """Submit with no change saves the defaults; a new currency turns the balance into money."""
+    """Submit with no change saves the defaults; a new currency turns the balance into money.
+
+    The currency stays "None (credits)" though Home Assistant's is EUR: it is offered first,
+    never chosen for the user.
+    """
     await remove_entries(hass_api)
     entry_id = await add_entry(hass_api, e2e_stack)
     balance = (await entity_ids(hass_api, entry_id))["balance"]
     await wait_for_state(hass_api, balance)
 
     await _open_options(browser, hass_api.hass_url)
+    await browser.scroll_to(FLOW_FORM, field("Daily SMS segment limit"))
+    await browser.screenshot(ARTIFACTS / "options-defaults.png")
     await browser.click(DIALOG, text(ASSIST_SECTION))
     await browser.scroll_to(FLOW_FORM, field("SMS segments per answer"))
     for label, shown in SHOWN.items():
         assert shown in await field_text(browser, label), label
     assert await form_data(browser) == DEFAULTS
-    await browser.screenshot(ARTIFACTS / "options-defaults.png")
+    await browser.screenshot(ARTIFACTS / "options-defaults-assist.png")
 
     await submit(browser)
     await browser.wait(DIALOG, text("Options successfully saved"))
@@ -101,6 +107,7 @@ async def test_options_dialog_saves_unchanged_and_changed(
         e2e_stack.config_dir, entry_id, lambda options: options["currency"] == "EUR"
     ) == DEFAULTS | {"currency": "EUR"}
     assert "Not all required fields" not in await dialog_text(browser)
+    await browser.screenshot(ARTIFACTS / "options-currency-saved.png")
     state = await wait_for_state(
         hass_api,
         balance,
