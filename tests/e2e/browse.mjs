@@ -6,6 +6,7 @@
 //   click/fill/type/check/uncheck/press/scroll/wait/count/text/value {target, ...}
 //   evaluate {target, expression, arg}  run a function on the element (reads a form's data)
 //   screenshot {path, fullPage}     also on demand after a failure
+//   resize {width, height}          the viewport (a dialog grows with it, so a picture shows more)
 //   status                          {url, title, blocked[], consoleErrors[]}
 // A target is a list of steps, each narrowing the last: {role, name} | {label} | {text} |
 // {css} | {placeholder}, with optional exact, hasText (matchCase), nth. Playwright's locators pierce the
@@ -137,6 +138,9 @@ async function run(page, command) {
     case "settle":
       await page.waitForLoadState("networkidle");
       await page.waitForTimeout(command.ms ?? 300);
+      return null;
+    case "resize":
+      await page.setViewportSize({ width: command.width, height: command.height });
       return null;
     case "screenshot":
       await page.screenshot({ path: command.path, fullPage: command.fullPage ?? false });

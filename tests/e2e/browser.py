@@ -151,6 +151,10 @@ class Browser:
         """Wait for the network to go quiet and animations to end."""
         await self.command("settle", ms=ms)
 
+    async def resize(self, width: int, height: int) -> None:
+        """Resize the viewport; a dialog grows with it (up to its own limit)."""
+        await self.command("resize", width=width, height=height)
+
     async def screenshot(self, path: Path, *, full_page: bool = False) -> Path:
         """Save what the tab shows as a PNG."""
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -82,14 +82,18 @@ async def test_options_dialog_saves_unchanged_and_changed(
     balance = (await entity_ids(hass_api, entry_id))["balance"]
     await wait_for_state(hass_api, balance)
 
+    # A taller window pictures every field above the Assist section at once.
+    await browser.resize(1280, 1600)
     await _open_options(browser, hass_api.hass_url)
-    await browser.scroll_to(FLOW_FORM, field("Daily SMS segment limit"))
     await browser.screenshot(ARTIFACTS / "options-defaults.png")
+    await browser.resize(1280, 900)
     await browser.click(DIALOG, text(ASSIST_SECTION))
-    await browser.scroll_to(FLOW_FORM, field("SMS segments per answer"))
     for label, shown in SHOWN.items():
         assert shown in await field_text(browser, label), label
     assert await form_data(browser) == DEFAULTS
+    # The section has opened by now: its last field is where the scroll ends.
+    await browser.scroll_to(FLOW_FORM, field("SMS segments per answer"))
+    await browser.settle()
     await browser.screenshot(ARTIFACTS / "options-defaults-assist.png")
 
     await submit(browser)
