@@ -316,17 +316,18 @@ async def test_follow_ups_in_one_poll_wait_for_each_other(
 )
 async def test_off_means_no_agent_call(
     hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
     simulator: RunningSimulator,
     init_sim_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """With the option off, even a listed number's SMS is only announced."""
     received = async_capture_events(hass, EVENT_SMS_RECEIVED)
-    with patch("custom_components.eims.assist.conversation.async_converse") as converse:
-        inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
-        await async_poll(hass, freezer)
+    inject(simulator, TRUSTED.removeprefix("+"), "Turn on the light")
+    await async_poll(hass, freezer)
     assert len(received) == 1
-    converse.assert_not_called()
+    # Our agent heard nothing, and nothing went back to the sender.
+    assert agent[0].inputs == []
     assert replies(simulator) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 import json
 import logging
@@ -14,7 +15,7 @@ from unittest.mock import patch
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Event, EventBus, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 import pytest
@@ -30,12 +31,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims.api import InboundSms as ParsedSms, SmsPage
 from custom_components.eims.const import UPDATE_INTERVAL
-from custom_components.eims.inbox import (
-    EVENT_SMS_RECEIVED,
-    SmsInbox,
-    fingerprint,
-    international,
-)
+from custom_components.eims.inbox import EVENT_SMS_RECEIVED, fingerprint, international
 from custom_components.eims.inbox_store import storage_key
 from simulator.accounts import InboundSms as QueuedSms
 from simulator.testing import RunningSimulator
@@ -300,6 +296,22 @@ async def test_undecodable_content(
     assert state.attributes["raw"] == raw
 
 
+def failing_bus(*failing: int) -> AbstractContextManager[Any]:
+    """Make Home Assistant's bus raise on these SMS events (counted from 1; none: all)."""
+    fire = EventBus.async_fire
+    count = 0
+
+    def async_fire(bus: EventBus, event_type: str, *args: Any, **kwargs: Any) -> None:
+        nonlocal count
+        if event_type == EVENT_SMS_RECEIVED:
+            count += 1
+            if not failing or count in failing:
+                raise RuntimeError("bus failed")
+        fire(bus, event_type, *args, **kwargs)
+
+    return patch.object(EventBus, "async_fire", autospec=True, side_effect=async_fire)
+
+
 async def test_crash_after_save_replays_at_start(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -307,15 +319,11 @@ async def test_crash_after_save_replays_at_start(
     simulator: RunningSimulator,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Stopped between saving and announcing: the next start announces, once."""
+    """Announcing fails once the page reached the disk: the next start announces, once."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     states = entity_events(hass)
     queued = inject(simulator, 3)
-
-    async def crash(inbox: SmsInbox) -> None:
-        """Die right after the page reached the disk."""
-
-    with patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash):
+    with failing_bus():
         await async_poll(hass, freezer)
     assert bus == []
     assert len(stored(hass_storage, init_sim_entry)["pending"]) == 3
@@ -343,19 +351,9 @@ async def test_failure_mid_announcement(
     """Announcing fails at the 2nd SMS: after a restart, every SMS is announced exactly once."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     queued = inject(simulator, 3)
-    announce = SmsInbox._announce
-    calls = 0
-
-    def fail_second(inbox: SmsInbox, sms: Any) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("listener failed")
-        announce(inbox, sms)
-
-    with patch.object(SmsInbox, "_announce", autospec=True, side_effect=fail_second):
+    with failing_bus(2):
         await async_poll(hass, freezer)
-    assert "listener failed" in caplog.text
+    assert "bus failed" in caplog.text
     assert [event.data["id"] for event in bus] == [queued[0].id]
 
     await hass.config_entries.async_reload(init_sim_entry.entry_id)
@@ -372,9 +370,7 @@ async def test_failed_announcement_retried_next_cycle(
     """Without a restart, SMS whose announcement failed go first at the next poll."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     queued = inject(simulator, 2)
-    with patch.object(
-        SmsInbox, "_announce", autospec=True, side_effect=RuntimeError("down")
-    ):
+    with failing_bus():
         await async_poll(hass, freezer)
     assert bus == []
     later = inject(simulator)
@@ -620,15 +616,8 @@ async def test_unknown_time_survives_restart(
     )
 
     page = SmsPage(messages=[sms], unreadable=[], rows=1)
-
-    async def crash(inbox: SmsInbox) -> None:
-        """Die right after the page reached the disk."""
-
     client = init_sim_entry.runtime_data.client
-    with (
-        patch.object(client, "get_sms_page", return_value=page),
-        patch.object(SmsInbox, "_async_announce", autospec=True, side_effect=crash),
-    ):
+    with patch.object(client, "get_sms_page", return_value=page), failing_bus():
         await async_poll(hass, freezer)
     assert stored(hass_storage, init_sim_entry)["pending"][0]["received_at"] is None
 
