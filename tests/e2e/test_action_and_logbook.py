@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .browser import Browser, css, role, text
+from .browser import Browser, Step, css, role, text
 from .conftest import ARTIFACTS, E2eStack
 from .gateway_entry import DOMAIN, add_entry, entity_ids, remove_entries, wait_for_state
 from .hass_api import HassApi
 
 RECIPIENT = "+31612345678"
 MESSAGE = "Sent from Developer tools"
+UI_MESSAGE = "Sent from Developer tools, UI mode"
 INBOUND_SENDER = "+31687654321"
 INBOUND_TEXT = "STATUS please"
 EDITOR = css("ha-code-editor .cm-content")
+ACTION_FORM = css("ha-service-control")
 # The icons an element draws: every `icon` set in it, its shadow roots included.
 ICONS_IN = """element => {
   const icons = [];
@@ -62,6 +64,61 @@ async def test_send_sms_from_developer_tools(
     assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [MESSAGE]
     shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
     assert f"id: {submission['ids'][0]}" in shown
+
+
+async def test_send_sms_from_developer_tools_ui_mode(
+    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+) -> None:
+    """The action in UI mode, as the README shows it: pick it, pick the account, fill, perform."""
+    await remove_entries(hass_api)
+    entry_id = await add_entry(hass_api, e2e_stack)
+    [entry] = [
+        entry
+        for entry in await hass_api.rest(
+            "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
+        )
+        if entry["entry_id"] == entry_id
+    ]
+    account = e2e_stack.simulator_account
+    sent_before = len(
+        await hass_api.simulator_control(f"/sent?account={account}", method="GET")
+    )
+    await browser.goto(f"{hass_api.hass_url}/config/tools/action")
+    await browser.click(css("ha-service-picker"))
+    await browser.fill(f"{DOMAIN}.send_sms", css("ha-picker-combo-box"), css("input"))
+    await browser.click(css("ha-picker-combo-box"), text("Send SMS", exact=True))
+    await browser.wait(ACTION_FORM, _row("Account"))
+    await browser.click(ACTION_FORM, _row("Account"), css("ha-config-entry-picker"))
+    await browser.click(css("ha-picker-combo-box"), text(entry["title"], exact=True))
+    await browser.click(ACTION_FORM, _row("Numbers"), role("button"))
+    await browser.fill(RECIPIENT, ACTION_FORM, _row("Numbers"), css("input"))
+    await browser.fill(UI_MESSAGE, ACTION_FORM, _row("Message"), css("textarea"))
+    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms-ui.png")
+    await browser.click(role("button", "Perform action"))
+    await browser.wait(text("success: 1"))
+    # The page scrolls inside its panel: the response is brought into the picture.
+    await browser.scroll_to(text("success: 1"))
+    await browser.settle()
+    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms-ui-done.png")
+
+    sent = await hass_api.simulator_control(f"/sent?account={account}", method="GET")
+    [submission] = sent[sent_before:]
+    assert [n.removeprefix("+") for n in submission["numbers"]] == [
+        RECIPIENT.removeprefix("+")
+    ]
+    messages = await hass_api.simulator_control(
+        f"/messages?account={account}", method="GET"
+    )
+    assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [
+        UI_MESSAGE
+    ]
+    shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
+    assert f"id: {submission['ids'][0]}" in shown
+
+
+def _row(name: str) -> Step:
+    """Return a step: the action form's row of the field named `name` (its heading)."""
+    return css("ha-settings-row", has_text=name, match_case=True)
 
 
 async def test_logbook_shows_received_sms_with_its_icon(
