@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from .browser import Browser, Step, css, role, text
-from .conftest import ARTIFACTS, E2eStack
+from .conftest import ARTIFACTS, SIMULATOR_ACCOUNT as ACCOUNT, E2eStack
 from .gateway_entry import DOMAIN, add_entry, entity_ids, remove_entries, wait_for_state
 from .hass_api import HassApi
 
@@ -35,10 +35,7 @@ async def test_send_sms_from_developer_tools(
     """The action in YAML mode reaches the gateway once; its response shows the message ID."""
     await remove_entries(hass_api)
     entry_id = await add_entry(hass_api, e2e_stack)
-    account = e2e_stack.simulator_account
-    sent_before = len(
-        await hass_api.simulator_control(f"/sent?account={account}", method="GET")
-    )
+    sent_before = await _sent_count(hass_api)
     await browser.goto(f"{hass_api.hass_url}/config/tools/action")
     await browser.click(role("button", "YAML mode"))
     await browser.click(EDITOR)
@@ -49,21 +46,8 @@ async def test_send_sms_from_developer_tools(
         EDITOR,
     )
     await browser.click(role("button", "Perform action"))
-    await browser.wait(text("Response"))
-    await browser.wait(text("success: 1"))
-    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms.png", full_page=True)
-
-    sent = await hass_api.simulator_control(f"/sent?account={account}", method="GET")
-    [submission] = sent[sent_before:]
-    assert [n.removeprefix("+") for n in submission["numbers"]] == [
-        RECIPIENT.removeprefix("+")
-    ]
-    messages = await hass_api.simulator_control(
-        f"/messages?account={account}", method="GET"
-    )
-    assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [MESSAGE]
-    shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
-    assert f"id: {submission['ids'][0]}" in shown
+    await _assert_sent_once(hass_api, browser, sent_before, MESSAGE)
+    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms.png")
 
 
 async def test_send_sms_from_developer_tools_ui_mode(
@@ -79,10 +63,7 @@ async def test_send_sms_from_developer_tools_ui_mode(
         )
         if entry["entry_id"] == entry_id
     ]
-    account = e2e_stack.simulator_account
-    sent_before = len(
-        await hass_api.simulator_control(f"/sent?account={account}", method="GET")
-    )
+    sent_before = await _sent_count(hass_api)
     await browser.goto(f"{hass_api.hass_url}/config/tools/action")
     await browser.click(css("ha-service-picker"))
     await browser.fill(f"{DOMAIN}.send_sms", css("ha-picker-combo-box"), css("input"))
@@ -95,30 +76,41 @@ async def test_send_sms_from_developer_tools_ui_mode(
     await browser.fill(UI_MESSAGE, ACTION_FORM, _row("Message"), css("textarea"))
     await browser.screenshot(ARTIFACTS / "developer-tools-send-sms-ui.png")
     await browser.click(role("button", "Perform action"))
-    await browser.wait(text("success: 1"))
-    # The page scrolls inside its panel: the response is brought into the picture.
-    await browser.scroll_to(text("success: 1"))
-    await browser.settle()
+    await _assert_sent_once(hass_api, browser, sent_before, UI_MESSAGE)
     await browser.screenshot(ARTIFACTS / "developer-tools-send-sms-ui-done.png")
-
-    sent = await hass_api.simulator_control(f"/sent?account={account}", method="GET")
-    [submission] = sent[sent_before:]
-    assert [n.removeprefix("+") for n in submission["numbers"]] == [
-        RECIPIENT.removeprefix("+")
-    ]
-    messages = await hass_api.simulator_control(
-        f"/messages?account={account}", method="GET"
-    )
-    assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [
-        UI_MESSAGE
-    ]
-    shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
-    assert f"id: {submission['ids'][0]}" in shown
 
 
 def _row(name: str) -> Step:
     """Return a step: the action form's row of the field named `name` (its heading)."""
     return css("ha-settings-row", has_text=name, match_case=True)
+
+
+async def _sent_count(hass_api: HassApi) -> int:
+    """Return how many sends the simulator's account has had."""
+    return len(
+        await hass_api.simulator_control(f"/sent?account={ACCOUNT}", method="GET")
+    )
+
+
+async def _assert_sent_once(
+    hass_api: HassApi, browser: Browser, sent_before: int, message: str
+) -> None:
+    """The gateway got `message` once, to RECIPIENT; the response in view shows its ID."""
+    await browser.wait(text("success: 1"))
+    # The page scrolls inside its panel: the response is brought into the picture.
+    await browser.scroll_to(text("success: 1"))
+    await browser.settle()
+    sent = await hass_api.simulator_control(f"/sent?account={ACCOUNT}", method="GET")
+    [submission] = sent[sent_before:]
+    assert [n.removeprefix("+") for n in submission["numbers"]] == [
+        RECIPIENT.removeprefix("+")
+    ]
+    messages = await hass_api.simulator_control(
+        f"/messages?account={ACCOUNT}", method="GET"
+    )
+    assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [message]
+    shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
+    assert f"id: {submission['ids'][0]}" in shown
 
 
 async def test_logbook_shows_received_sms_with_its_icon(
