@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
+from simulator.testing import RunningSimulator
 
 type ActionCall = Callable[..., Awaitable[ServiceResponse]]
 
@@ -39,6 +40,11 @@ async def async_set_up_account(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def requests_to(simulator: RunningSimulator, endpoint: str) -> int:
+    """Count the requests the gateway received for an endpoint."""
+    return sum(record.endpoint == endpoint for record in simulator.state.requests)
 
 
 async def async_poll(

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN
 from simulator.testing import RunningSimulator
 
-from .common import async_poll
+from .common import async_poll, requests_to
 
 BALANCE = "sensor.demo_127_0_0_1_balance"
 GIFT = "sensor.demo_127_0_0_1_gift_balance"
@@ -25,11 +25,6 @@ AWAITING_REPORT = "sensor.demo_127_0_0_1_messages_awaiting_report"
 def simulator_options() -> dict[str, object]:
     """Messages move only when a test steps them."""
     return {"step_seconds": 0}
-
-
-def requests_to(simulator: RunningSimulator, endpoint: str) -> int:
-    """Count the requests the gateway received for an endpoint."""
-    return sum(record.endpoint == endpoint for record in simulator.state.requests)
 
 
 async def test_failing_inbox_poll_keeps_the_balance_available_and_current(

@@ -34,17 +34,8 @@ from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, SAVE_DELAY, st
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
-from .common import async_poll
-from .test_tracker import (
-    NUMBER,
-    SENSOR,
-    ZONE,
-    counts,
-    report_requests,
-    send,
-    state_of,
-    step_and_poll,
-)
+from .common import async_poll, requests_to
+from .test_tracker import NUMBER, SENSOR, ZONE, counts, send, state_of, step_and_poll
 
 EVENT = "event.demo_127_0_0_1_delivery_report"
 OTHER = "8613800000002"
@@ -309,7 +300,7 @@ async def test_update_entity_polls_reports_now(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     simulator.state.step_messages(steps=None)
-    requests = report_requests(simulator)
+    requests = requests_to(simulator, "getreport")
     await hass.services.async_call(
         "homeassistant",
         "update_entity",
@@ -317,5 +308,5 @@ async def test_update_entity_polls_reports_now(
         blocking=True,
     )
     await hass.async_block_till_done()
-    assert report_requests(simulator) == requests + 1
+    assert requests_to(simulator, "getreport") == requests + 1
     assert state_of(hass, "last_delivery_status") == "delivered"

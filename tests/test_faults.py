@@ -37,7 +37,7 @@ from custom_components.eims.seq import DATA_SEQ, STORAGE_KEY as SEQ_STORAGE_KEY
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
 from simulator.testing import RunningSimulator
 
-from .common import async_poll
+from .common import async_poll, requests_to
 from .conftest import ENTRY_DATA
 
 BALANCE = "sensor.demo_127_0_0_1_balance"
@@ -61,11 +61,6 @@ def inject(simulator: RunningSimulator, count: int) -> list[int]:
         ).id
         for index in range(count)
     ]
-
-
-def requests_to(simulator: RunningSimulator, endpoint: str) -> int:
-    """Count the requests the gateway received for an endpoint, failed ones included."""
-    return sum(record.endpoint == endpoint for record in simulator.state.requests)
 
 
 def announced(events: list[Event[Any]]) -> list[int]:

@@ -36,7 +36,7 @@ from custom_components.eims.inbox_store import storage_key
 from simulator.accounts import InboundSms as QueuedSms
 from simulator.testing import RunningSimulator
 
-from .common import async_poll
+from .common import async_poll, requests_to
 
 RECEIVED_SMS = "event.demo_127_0_0_1_received_sms"
 SENDER = "+447911123456"
@@ -71,11 +71,6 @@ def inject(
         )
         for index in range(count)
     ]
-
-
-def getsms_calls(simulator: RunningSimulator) -> int:
-    """Count the getsms requests the simulator answered or dropped."""
-    return sum(record.endpoint == "getsms" for record in simulator.state.requests)
 
 
 def entity_events(hass: HomeAssistant) -> list[dict[str, Any]]:
@@ -184,19 +179,21 @@ async def test_120_messages_three_pages(
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     states = entity_events(hass)
     queued = inject(simulator, 120)
-    before = getsms_calls(simulator)
+    before = requests_to(simulator, "getsms")
     saves: list[tuple[int, int]] = []
     save = Store.async_save
 
     async def record_save(store: Store[Any], data: Any) -> None:
         if store.key == storage_key(init_sim_entry.entry_id):
-            saves.append((getsms_calls(simulator) - before, len(data["pending"])))
+            saves.append(
+                (requests_to(simulator, "getsms") - before, len(data["pending"]))
+            )
         await save(store, data)
 
     with patch.object(Store, "async_save", autospec=True, side_effect=record_save):
         await async_poll(hass, freezer)
 
-    assert getsms_calls(simulator) - before == 3
+    assert requests_to(simulator, "getsms") - before == 3
     ids = [sms.id for sms in queued]
     assert [event.data["id"] for event in bus] == ids
     assert [event.data["text"] for event in bus] == [f"message {i}" for i in range(120)]

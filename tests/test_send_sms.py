@@ -34,7 +34,7 @@ from custom_components.eims.const import (
 from custom_components.eims.issues import INSUFFICIENT_BALANCE
 from simulator.testing import RunningSimulator
 
-from .common import ActionCall, action_caller
+from .common import ActionCall, action_caller, requests_to
 
 pytestmark = pytest.mark.usefixtures("in_the_uk")
 
@@ -66,10 +66,6 @@ def sim_send(hass: HomeAssistant, init_sim_entry: MockConfigEntry) -> ActionCall
 def mock_send(hass: HomeAssistant, init_integration: MockConfigEntry) -> ActionCall:
     """Call eims.send_sms on the entry with the mocked client."""
     return action_caller(hass, init_integration, "send_sms")
-
-
-def _sendsms_requests(simulator: RunningSimulator) -> int:
-    return sum(1 for r in simulator.state.requests if r.endpoint == "sendsms")
 
 
 async def _set_options(
@@ -206,9 +202,9 @@ async def test_25000_numbers_take_three_posts(
     """25,000 numbers go in exactly 3 requests, each number once."""
     simulator.state.accounts["demo"].balance = Decimal(10000)
     numbers = [f"+1650{200 + i // 10000}{i % 10000:04d}" for i in range(25000)]
-    before = _sendsms_requests(simulator)
+    before = requests_to(simulator, "sendsms")
     response = await sim_send(numbers=[*numbers, numbers[0]], message="Bulk")
-    assert _sendsms_requests(simulator) - before == 3
+    assert requests_to(simulator, "sendsms") - before == 3
     assert response["success"] == 25000
     assert len({m["id"] for m in response["messages"]}) == 25000
     sent = [n for s in simulator.state.submissions for n in s.numbers]
@@ -219,13 +215,10 @@ async def test_send_refreshes_balance_once(
     hass: HomeAssistant, simulator: RunningSimulator, sim_send: ActionCall
 ) -> None:
     """After a send the balance is fetched once, and the sensor shows the new one."""
-    balance_calls = sum(
-        1 for r in simulator.state.requests if r.endpoint == "getbalance"
-    )
+    balance_calls = requests_to(simulator, "getbalance")
     await sim_send(numbers=[UK_MOBILE], message="Hi")
     await hass.async_block_till_done()
-    after = sum(1 for r in simulator.state.requests if r.endpoint == "getbalance")
-    assert after == balance_calls + 1
+    assert requests_to(simulator, "getbalance") == balance_calls + 1
     state = hass.states.get("sensor.demo_127_0_0_1_balance")
     assert state is not None
     assert Decimal(state.state) == simulator.state.accounts["demo"].balance
@@ -248,7 +241,7 @@ async def test_gateway_status_on_send(
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == STATUS_ERRORS[status][1]
-    assert _sendsms_requests(simulator) == 1
+    assert requests_to(simulator, "sendsms") == 1
 
 
 async def test_insufficient_balance_issue(
@@ -310,7 +303,7 @@ async def test_timeout_is_not_retried(
         "accepted": "0",
         "ids": "-",
     }
-    assert _sendsms_requests(simulator) == 1
+    assert requests_to(simulator, "sendsms") == 1
 
 
 # Sending with the mocked client: error paths

@@ -27,7 +27,7 @@ from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, DeliveryTracke
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
-from .common import async_poll
+from .common import async_poll, requests_to
 from .conftest import ENTRY_DATA
 
 ZONE = "US/Pacific"
@@ -69,11 +69,6 @@ async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> li
     async_note_sent(hass, entry, result, "test")
     await hass.async_block_till_done()
     return [message.id for message in result.messages]
-
-
-def report_requests(simulator: RunningSimulator) -> int:
-    """Count the getreport requests the gateway answered."""
-    return len(ids_asked(simulator))
 
 
 def ids_asked(simulator: RunningSimulator) -> list[list[int]]:
@@ -159,9 +154,9 @@ async def test_delivered(
         "delivered": 1,
         "failed": 0,
     }
-    requests = report_requests(simulator)
+    requests = requests_to(simulator, "getreport")
     await async_poll(hass, freezer)
-    assert report_requests(simulator) == requests
+    assert requests_to(simulator, "getreport") == requests
 
 
 @pytest.mark.parametrize(
@@ -292,10 +287,10 @@ async def test_expired(
     await hass.async_block_till_done()
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     await send(hass, sim_entry, NUMBER)
-    requests = report_requests(simulator)
+    requests = requests_to(simulator, "getreport")
     await async_poll(hass, freezer, timedelta(hours=1))
     assert [event.data["status"] for event in events] == ["expired"]
-    assert report_requests(simulator) == requests + 1
+    assert requests_to(simulator, "getreport") == requests + 1
     assert counts(hass) == {
         "messages_awaiting_report": 0,
         "sms_sent": 1,
@@ -311,15 +306,15 @@ async def test_requests_per_poll(
     init_sim_entry: MockConfigEntry,
 ) -> None:
     """Nothing pending: no request; 1,000 pending: 5 getreport requests of 200."""
-    before = report_requests(simulator)
+    before = requests_to(simulator, "getreport")
     await async_poll(hass, freezer)
-    assert report_requests(simulator) == before
+    assert requests_to(simulator, "getreport") == before
     numbers = [f"86138{index:08d}" for index in range(1000)]
     await send(hass, init_sim_entry, *numbers)
     assert counts(hass)["messages_awaiting_report"] == 1000
-    before = report_requests(simulator)
+    before = requests_to(simulator, "getreport")
     await async_poll(hass, freezer)
-    assert report_requests(simulator) == before + 5
+    assert requests_to(simulator, "getreport") == before + 5
 
 
 async def test_big_backlog_polled_in_turns(
@@ -330,7 +325,7 @@ async def test_big_backlog_polled_in_turns(
 ) -> None:
     """Over the per-poll limit, each poll takes the next slice, oldest first, then wraps."""
     # A limit of 2 stands for the real 10,000: the turns, not the size, are under test.
-    before = report_requests(simulator)
+    before = requests_to(simulator, "getreport")
     with patch("custom_components.eims.tracker.MAX_IDS_PER_POLL", 2):
         # The send polls at once, then three scheduled polls.
         ids = await send(hass, init_sim_entry, *(f"86138{i:08d}" for i in range(5)))
@@ -352,7 +347,7 @@ async def test_push_backs_off_polling(
     [new_id] = await send(hass, init_sim_entry, "8613800000002")
     # A push counts once it carries a report, even one for an id not followed.
     await push(hass, hass_client_no_auth, [424242, NUMBER, None, 0])
-    before = report_requests(simulator)
+    before = requests_to(simulator, "getreport")
     await async_poll(hass, freezer)
     await async_poll(hass, freezer, timedelta(minutes=5))
     assert ids_asked(simulator)[before:] == [[old_id], [old_id, new_id]]
