@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .browser import Browser, Step, css, role, text
 from .conftest import ARTIFACTS, SIMULATOR_ACCOUNT as ACCOUNT, E2eStack
 from .gateway_entry import DOMAIN, add_entry, entity_ids, remove_entries, wait_for_state
 from .hass_api import HassApi
+from .hass_config import HASS_TIME_ZONE
 
 RECIPIENT = "+31612345678"
 MESSAGE = "Sent from Developer tools"
@@ -143,6 +146,14 @@ async def test_logbook_shows_received_sms_with_its_icon(
     icons = await browser.evaluate(ICONS_IN, css("ha-logbook-renderer"), entry)
     await browser.screenshot(ARTIFACTS / "logbook.png")
     assert "mdi:message-arrow-left" in icons
+    # The browser runs in Home Assistant's zone, so the page shows the time hass logged.
+    zone = await browser.evaluate(
+        "() => Intl.DateTimeFormat().resolvedOptions().timeZone", css("body")
+    )
+    assert zone == HASS_TIME_ZONE
+    logged_at = datetime.fromisoformat(logged["when"]).astimezone(ZoneInfo(zone))
+    shown = await browser.inner_text(css("ha-logbook-renderer"), entry)
+    assert logged_at.strftime("%H:%M") in shown, (logged_at, shown)
 
 
 async def _logbook_entries(
