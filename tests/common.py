@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
@@ -77,3 +78,13 @@ def action_caller(
         )
 
     return call
+
+
+async def async_set_up_impatient(
+    hass: HomeAssistant, entry: MockConfigEntry, timeout: float
+) -> None:
+    """Set `entry` up with a client that waits `timeout` seconds for any reply."""
+    with patch("custom_components.eims.connection.REQUEST_TIMEOUT", timeout):
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()

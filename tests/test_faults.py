@@ -10,11 +10,10 @@ from decimal import Decimal
 from itertools import pairwise
 import logging
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import CONF_PASSWORD, CONF_PORT, STATE_UNAVAILABLE
+from homeassistant.const import CONF_PASSWORD, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
@@ -37,8 +36,7 @@ from custom_components.eims.seq import DATA_SEQ, STORAGE_KEY as SEQ_STORAGE_KEY
 from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
 from simulator.testing import RunningSimulator
 
-from .common import async_poll, requests_to
-from .conftest import ENTRY_DATA
+from .common import async_poll, async_set_up_impatient, requests_to
 
 BALANCE = "sensor.demo_127_0_0_1_balance"
 KEY = "k3y"
@@ -177,10 +175,7 @@ async def test_timeout_between_batches_sends_each_number_once(
     hass: HomeAssistant, simulator: RunningSimulator, sim_entry: MockConfigEntry
 ) -> None:
     """The second of two 10,000-number requests times out: nothing is sent a second time."""
-    with patch("custom_components.eims.connection.REQUEST_TIMEOUT", 0.3):
-        sim_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(sim_entry.entry_id)
-        await hass.async_block_till_done()
+    await async_set_up_impatient(hass, sim_entry, 0.3)
     runtime = sim_entry.runtime_data
     state = simulator.state
     state.accounts["demo"].balance = Decimal(10_000)
@@ -290,24 +285,18 @@ async def test_malformed_json(
     assert requests_to(simulator, "sendsms") == (2 if endpoint is None else 1)
 
 
-@pytest.mark.parametrize("simulator_options", [{"key": KEY, "step_seconds": 0}])
+@pytest.mark.parametrize(
+    ("simulator_options", "sim_entry_data"),
+    [({"key": KEY, "step_seconds": 0}, {CONF_ENCRYPTION_KEY: KEY})],
+)
 async def test_seq_never_reused_across_restarts(
     hass: HomeAssistant,
     simulator: RunningSimulator,
+    sim_entry: MockConfigEntry,
     hass_storage: dict[str, Any],
 ) -> None:
     """Encrypted mode: reloads and restarts continue above every seq the gateway saw."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="demo @ 127.0.0.1",
-        unique_id=f"127.0.0.1:{simulator.port}:demo",
-        data={
-            **ENTRY_DATA,
-            CONF_PORT: simulator.port,
-            CONF_PASSWORD: "demo",
-            CONF_ENCRYPTION_KEY: KEY,
-        },
-    )
+    entry = sim_entry
     entry.add_to_hass(hass)
     account = simulator.state.accounts["demo"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
-from unittest.mock import MagicMock, patch
+from unittest.mock import MagicMock
 from zoneinfo import ZoneInfo
 
 from homeassistant.core import HomeAssistant
@@ -34,7 +34,7 @@ from custom_components.eims.const import (
 from custom_components.eims.issues import INSUFFICIENT_BALANCE
 from simulator.testing import RunningSimulator
 
-from .common import ActionCall, action_caller, requests_to
+from .common import ActionCall, action_caller, async_set_up_impatient, requests_to
 
 pytestmark = pytest.mark.usefixtures("in_the_uk")
 
@@ -286,10 +286,7 @@ async def test_timeout_is_not_retried(
     hass: HomeAssistant, simulator: RunningSimulator, sim_entry: MockConfigEntry
 ) -> None:
     """A send the gateway answers too late is not sent again; the error says so."""
-    with patch("custom_components.eims.connection.REQUEST_TIMEOUT", 0.2):
-        sim_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(sim_entry.entry_id)
-        await hass.async_block_till_done()
+    await async_set_up_impatient(hass, sim_entry, 0.2)
     simulator.state.add_fault(
         {"kind": "latency", "endpoint": "sendsms", "seconds": 0.6, "count": 1}
     )
