@@ -27,6 +27,16 @@ async def open_integration_page(browser: Browser, hass_url: str) -> None:
     await browser.wait(text("EIMS SMS Gateway"))
 
 
+async def open_add_recipient(browser: Browser, hass_url: str, name: str) -> None:
+    """Open Add recipient on the integration's page, give the name, open the first number field."""
+    await open_integration_page(browser, hass_url)
+    await browser.click(role("button", "Add recipient"))
+    await wait_for_form(browser, "Add an SMS recipient")
+    await fill_field(browser, "Name", name)
+    # A multiple text field starts empty: its button adds the first input.
+    await browser.click(FLOW_FORM, role("button", "Add Phone number", exact=True))
+
+
 async def wait_for_form(browser: Browser, title: str) -> None:
     """Wait until the dialog shows the form titled `title`, its fields drawn."""
     await browser.wait(DIALOG, text(title))

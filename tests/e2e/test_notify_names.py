@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from .browser import Browser, role, text
+from .browser import Browser, text
 from .conftest import ARTIFACTS, E2eStack
-from .frontend import (
-    DIALOG,
-    dialog_text,
-    fill_field,
-    open_integration_page,
-    submit,
-    wait_for_form,
-)
+from .frontend import DIALOG, dialog_text, fill_field, open_add_recipient, submit
 from .gateway_entry import add_entry, remove_entries
 from .hass_api import HassApi
 
@@ -22,12 +15,7 @@ async def test_recipient_success_dialog_names_its_action(
     """Add recipient → name, a foreign number, saved as read → the dialog names notify.eims_<name>."""
     await remove_entries(hass_api)
     await add_entry(hass_api, e2e_stack)
-    await open_integration_page(browser, hass_api.hass_url)
-    await browser.click(role("button", "Add recipient"))
-    await wait_for_form(browser, "Add an SMS recipient")
-    await fill_field(browser, "Name", "Night shift")
-    # A multiple text field starts empty: its button adds the first input.
-    await browser.click(DIALOG, role("button", "Add Phone number", exact=True))
+    await open_add_recipient(browser, hass_api.hass_url, "Night shift")
     await fill_field(browser, "Phone number", "+447911123456")
     await submit(browser)
     # Home Assistant's country is NL: a +44 number (a Guernsey one) is saved once confirmed.

@@ -6,10 +6,10 @@ from .browser import Browser, css, role, text
 from .conftest import ARTIFACTS, E2eStack
 from .frontend import (
     DIALOG,
-    FLOW_FORM,
     dialog_text,
     fill_field,
     form_data,
+    open_add_recipient,
     open_integration_page,
     submit,
     wait_for_form,
@@ -29,11 +29,7 @@ async def test_add_and_change_a_recipient(
     """
     await remove_entries(hass_api)
     await add_entry(hass_api, e2e_stack)
-    await open_integration_page(browser, hass_api.hass_url)
-    await browser.click(role("button", "Add recipient"))
-    await wait_for_form(browser, "Add an SMS recipient")
-    await fill_field(browser, "Name", "Alice")
-    await browser.click(FLOW_FORM, role("button", "Add Phone number", exact=True))
+    await open_add_recipient(browser, hass_api.hass_url, "Alice")
     await fill_field(browser, "Phone number", "call me")
     await submit(browser)
     await browser.wait(DIALOG, text("Not valid phone numbers: call me"))
