@@ -11,7 +11,7 @@ import time
 import aiohttp
 
 from . import scenarios
-from .gateway import SimulatorThread
+from .gateway import Gateway, SimulatorProcess
 from .home import running_home
 from .scenarios import Bench, MemoryResult, Result
 from .startup import StartupResult, startup
@@ -42,14 +42,14 @@ async def _run(quick: bool) -> tuple[list[Result], MemoryResult, StartupResult]:
     limit = QUICK_LIMIT if quick else max(SIZES)
     results: list[Result] = []
     # Balance for every send; reports with delivery fields, messages moved by hand only.
-    gateway = SimulatorThread(balance="100000000", report_fields=6, step_seconds=0)
-    sim = gateway.start()
+    simulator = SimulatorProcess(balance="100000000", report_fields=6, step_seconds=0)
+    port = simulator.start()
     try:
         async with (
             running_home() as home,
             aiohttp.ClientSession() as control,
         ):
-            bench = Bench(home, gateway, sim, control)
+            bench = Bench(home, Gateway(port, control))
             for size in (s for s in SIZES if s <= limit):
                 results.append(await scenarios.send(bench, size))
                 _write(f"... {results[-1].name}: {results[-1].wall:.1f} s")
@@ -61,9 +61,9 @@ async def _run(quick: bool) -> tuple[list[Result], MemoryResult, StartupResult]:
             results.append(await scenarios.idle_day(bench))
             _write(f"... {results[-1].name}: {results[-1].wall:.1f} s")
             memory = await scenarios.tracker_memory(bench, limit)
-            started = await startup(home.hass, sim.port)
+            started = await startup(home.hass, port)
     finally:
-        gateway.stop()
+        simulator.stop()
     return results, memory, started
 
 

@@ -1,77 +1,95 @@
-"""The gateway simulator on a thread of its own, so its work never runs on the measured loop."""
+"""
+The gateway simulator in a process of its own, and the bench's side of its control API.
+
+Its own process: its objects never count in the measured process's garbage collections,
+and its work never holds the measured process's GIL.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from collections.abc import Callable
-import concurrent.futures
-import threading
+from dataclasses import dataclass
+import json
+import subprocess
+import sys
 from typing import Any
 
-from simulator.testing import RunningSimulator, run_simulator
+import aiohttp
+
+from .home import REPO
+
+HOST = "127.0.0.1"
 
 
-class SimulatorThread:
-    """Serve `run_simulator` (ticker off) from a daemon thread with its own event loop."""
+class SimulatorProcess:
+    """Serve the demo account (changed by the options given) from `python -m bench.serve`."""
 
     def __init__(self, **account_options: Any) -> None:
         """Remember the demo account's options; `start` serves it."""
         self._options = account_options
-        self._loop = asyncio.new_event_loop()
-        self._ready: concurrent.futures.Future[RunningSimulator] = (
-            concurrent.futures.Future()
-        )
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="simulator", daemon=True
-        )
+        self._process: subprocess.Popen[str] | None = None
 
-    def start(self) -> RunningSimulator:
-        """Start serving on 127.0.0.1 and return the running simulator."""
-        self._thread.start()
-        asyncio.run_coroutine_threadsafe(self._serve(), self._loop)
-        return self._ready.result(timeout=30)
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        try:
-            async with run_simulator(tick_seconds=None, **self._options) as sim:
-                self._ready.set_result(sim)
-                await self._stop.wait()
-        except Exception as err:
-            if not self._ready.done():
-                self._ready.set_exception(err)
-            raise
+    def start(self) -> int:
+        """Start serving on 127.0.0.1 and return the port."""
+        self._process = subprocess.Popen(  # noqa: S603 - this interpreter, our own code
+            [sys.executable, "-m", "bench.serve", json.dumps(self._options)],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        stdout = self._process.stdout
+        line = stdout.readline() if stdout is not None else ""
+        if not line:
+            raise RuntimeError(f"the simulator did not start: {self._process.wait()}")
+        return int(line)
 
     def stop(self) -> None:
-        """Stop serving and end the thread."""
-        if self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=30)
-
-    async def call[T](self, func: Callable[[], T]) -> T:
-        """Run `func` on the simulator's loop (its state is not thread-safe) and return its result."""
-
-        async def run() -> T:
-            return func()
-
-        return await asyncio.wrap_future(
-            asyncio.run_coroutine_threadsafe(run(), self._loop)
-        )
+        """Close its stdin, which ends it, and wait for it."""
+        if self._process is not None:
+            self._process.communicate(timeout=30)
 
 
-class RequestLog:
-    """Counts of the gateway requests the simulator recorded after a mark."""
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    """The running simulator, reached over 127.0.0.1 like a real gateway."""
 
-    def __init__(self, sim: RunningSimulator) -> None:
-        """Start counting from now."""
-        self._sim = sim
-        self._mark = len(sim.state.requests)
+    port: int
+    session: aiohttp.ClientSession
 
-    def counts(self) -> Counter[str]:
-        """Return requests per endpoint since the mark."""
-        return Counter(
-            record.endpoint for record in self._sim.state.requests[self._mark :]
+    @property
+    def control_url(self) -> str:
+        """The control API's base URL."""
+        return f"http://{HOST}:{self.port}/_sim"
+
+    async def control(self, method: str, path: str, body: object | None = None) -> Any:
+        """Call the simulator's control API and return its JSON answer."""
+        async with self.session.request(
+            method, f"{self.control_url}{path}", json=body
+        ) as response:
+            response.raise_for_status()
+            return await response.json()
+
+    async def requests(self) -> list[dict[str, Any]]:
+        """Return every gateway request the simulator recorded, oldest first."""
+        records: list[dict[str, Any]] = await self.control("GET", "/requests")
+        return records
+
+    async def requests_since(self, mark: int) -> Counter[str]:
+        """Return requests per endpoint after the first `mark` recorded."""
+        return Counter(record["endpoint"] for record in (await self.requests())[mark:])
+
+    async def pushes(self) -> list[dict[str, Any]]:
+        """Return every push attempt, oldest first."""
+        records: list[dict[str, Any]] = await self.control("GET", "/pushes")
+        return records
+
+    async def set_demo(self, **options: Any) -> None:
+        """Change options of the demo account (e.g. its push URL)."""
+        await self.control("POST", "/accounts", {"name": "demo", **options})
+
+    async def add_inbound(self, sender: str, content: str) -> None:
+        """Queue a received SMS for the demo account."""
+        await self.control(
+            "POST", "/accounts/demo/inbound", {"from": sender, "content": content}
         )

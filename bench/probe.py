@@ -107,7 +107,7 @@ class LoopProbe:
 
     def _run(self, handle: events.Handle) -> None:
         if threading.get_ident() != self._thread:
-            # Another thread's loop (the simulator's): not the one measured.
+            # Another thread's loop: not the one measured.
             _ORIGINAL_RUN(handle)
             return
         before = _task_chain(handle)

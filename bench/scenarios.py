@@ -15,7 +15,6 @@ import tracemalloc
 from typing import Any
 from unittest.mock import patch
 
-import aiohttp
 from homeassistant.core import Event, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
@@ -25,9 +24,8 @@ from custom_components.eims.api import SentMessage
 from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
 from custom_components.eims.coordinator import EimsConfigEntry
 from custom_components.eims.services import SERVICE_SEND_SMS
-from simulator.testing import RunningSimulator
 
-from .gateway import RequestLog, SimulatorThread
+from .gateway import Gateway
 from .home import Home, async_add_entry, async_remove_entry, runtime_of
 from .probe import LoopProbe, LoopReport
 from .sizes import tracker_bytes
@@ -98,25 +96,25 @@ class MemoryResult:
 class Bench:
     """The running pieces every scenario uses: Home Assistant, the simulator, the probe."""
 
-    def __init__(
-        self,
-        home: Home,
-        gateway: SimulatorThread,
-        sim: RunningSimulator,
-        control: aiohttp.ClientSession,
-    ) -> None:
+    def __init__(self, home: Home, gateway: Gateway) -> None:
         """Bind the bench to a running Home Assistant and simulator."""
         self.home = home
         self.hass = home.hass
         self.gateway = gateway
-        self.sim = sim
-        self._control = control
+        # What the gateway accepted from the bench's sends, as two flat lists (few objects).
+        self._sent_numbers: list[str] = []
+        self._sent_ids: list[int] = []
+
+    @property
+    def sent_count(self) -> int:
+        """Return how many messages the gateway accepted from the bench."""
+        return len(self._sent_ids)
 
     @contextlib.asynccontextmanager
     async def window(self) -> AsyncIterator[Window]:
         """Measure the block: gateway requests, wall time and the event loop."""
         window = Window()
-        log = RequestLog(self.sim)
+        mark = len(await self.gateway.requests())
         with LoopProbe() as probe:
             # Awaits close the steps around the work, so the probe times all of it and only it.
             await asyncio.sleep(0)
@@ -125,28 +123,24 @@ class Bench:
             window.wall = time.perf_counter() - start
             await asyncio.sleep(0)
         window.loop = probe.report
-        window.counts = log.counts()
-
-    async def control(self, path: str, body: object) -> object:
-        """POST to the simulator's control API and return its JSON answer."""
-        async with self._control.post(
-            f"{self.sim.control_url}{path}", json=body
-        ) as response:
-            response.raise_for_status()
-            return await response.json()
+        window.counts = await self.gateway.requests_since(mark)
 
     async def messages(self, count: int) -> list[SentMessage]:
-        """Return `count` of the gateway's messages, all final; send more first when needed."""
-        state = self.sim.state
-        missing = count - len(state.messages)
+        """Return `count` of the messages the bench sent, all final; send more first when needed."""
+        missing = count - self.sent_count
         if missing > 0:
-            entry = await async_add_entry(self.hass, self.sim.port)
-            offset = len(state.messages)
+            entry = await async_add_entry(self.hass, self.gateway.port)
+            offset = self.sent_count
             await self.service_send(entry, [number(offset + i) for i in range(missing)])
             await async_remove_entry(self.hass, entry)
-        await self.control("/messages/advance", {"steps": "final", "force": True})
-        chosen = sorted(state.messages)[:count]
-        return [SentMessage(state.messages[i].number, i) for i in chosen]
+        await self.gateway.control(
+            "POST", "/messages/advance", {"steps": "final", "force": True}
+        )
+        chosen = sorted(range(len(self._sent_ids)), key=self._sent_ids.__getitem__)
+        return [
+            SentMessage(self._sent_numbers[i], self._sent_ids[i])
+            for i in chosen[:count]
+        ]
 
     async def service_send(
         self, entry: EimsConfigEntry, numbers: list[str]
@@ -161,9 +155,12 @@ class Bench:
         )
         await self.hass.async_block_till_done()
         accepted = None if response is None else response["success"]
-        if accepted != len(numbers):
+        if response is None or accepted != len(numbers):
             raise RuntimeError(f"the gateway accepted {accepted} of {len(numbers)}")
-        return dict(response or {})
+        sent: list[dict[str, Any]] = response["messages"]  # type: ignore[assignment]
+        self._sent_numbers.extend(message["number"] for message in sent)
+        self._sent_ids.extend(message["id"] for message in sent)
+        return dict(response)
 
 
 def _split(counts: Counter[str], counted: str) -> tuple[int, Counter[str]]:
@@ -174,7 +171,7 @@ def _split(counts: Counter[str], counted: str) -> tuple[int, Counter[str]]:
 
 async def send(bench: Bench, count: int) -> Result:
     """Send one text to `count` numbers through the send_sms action."""
-    entry = await async_add_entry(bench.hass, bench.sim.port)
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
     numbers = [number(i) for i in range(count)]
     async with bench.window() as window:
         await bench.service_send(entry, numbers)
@@ -200,7 +197,7 @@ async def send(bench: Bench, count: int) -> Result:
 async def poll(bench: Bench, count: int) -> Result:
     """Poll the delivery reports of `count` pending messages until each was asked about."""
     messages = await bench.messages(count) if count else []
-    entry = await async_add_entry(bench.hass, bench.sim.port)
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
     tracker = runtime_of(entry).tracker
     tracker.async_track(messages, "bench")
     size = tracker_bytes(tracker)
@@ -229,14 +226,9 @@ async def poll(bench: Bench, count: int) -> Result:
 
 async def inbound(bench: Bench, count: int) -> Result:
     """Fetch `count` waiting SMS in one coordinator cycle; each must be announced once."""
-    entry = await async_add_entry(bench.hass, bench.sim.port)
-    account = bench.sim.state.accounts["demo"]
-    await bench.gateway.call(
-        lambda: [
-            bench.sim.state.add_inbound(account, sender=number(i), content=f"sms {i}")
-            for i in range(count)
-        ]
-    )
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
+    for i in range(count):
+        await bench.gateway.add_inbound(number(i), f"sms {i}")
     announced: list[int] = []
 
     @callback
@@ -270,28 +262,28 @@ async def inbound(bench: Bench, count: int) -> Result:
 
 async def pushes(bench: Bench, count: int) -> Result:
     """Let the gateway push `count` final reports to the webhook; nothing is polled."""
-    entry = await async_add_entry(bench.hass, bench.sim.port)
-    offset = len(bench.sim.state.messages)
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
+    offset = bench.sent_count
     response = await bench.service_send(
         entry, [number(offset + i) for i in range(count)]
     )
     ids = [sent["id"] for sent in response["messages"]]  # type: ignore[attr-defined]
     tracker = runtime_of(entry).tracker
     size = tracker_bytes(tracker)
-    account = bench.sim.state.accounts["demo"]
-    url = bench.home.webhook_url(entry)
-    await bench.gateway.call(lambda: setattr(account, "push_url", url))
-    first_push = len(bench.sim.state.pushes)
+    await bench.gateway.set_demo(push_url=bench.home.webhook_url(entry))
+    first_push = len(await bench.gateway.pushes())
     async with bench.window() as window:
         # The simulator pushes what became final before it answers.
-        await bench.control("/messages/advance", {"ids": ids, "steps": "final"})
+        await bench.gateway.control(
+            "POST", "/messages/advance", {"ids": ids, "steps": "final"}
+        )
         await bench.hass.async_block_till_done()
-    await bench.gateway.call(lambda: setattr(account, "push_url", None))
-    puts = bench.sim.state.pushes[first_push:]
-    if tracker.pending_count or any(put.http_status != 200 for put in puts):
+    await bench.gateway.set_demo(push_url=None)
+    puts = (await bench.gateway.pushes())[first_push:]
+    if tracker.pending_count or any(put["http_status"] != 200 for put in puts):
         raise RuntimeError(
             f"{tracker.pending_count} pending after {len(puts)} pushes: "
-            f"{Counter(put.http_status for put in puts)}"
+            f"{Counter(put['http_status'] for put in puts)}"
         )
     await async_remove_entry(bench.hass, entry)
     return Result(
@@ -319,7 +311,7 @@ class _Clock:
 
 async def idle_day(bench: Bench) -> Result:
     """Run a day of 30-s messages cycles and 30-min balance polls, on a simulated clock."""
-    entry = await async_add_entry(bench.hass, bench.sim.port)
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
     runtime = runtime_of(entry)
     clock = _Clock()
     cycles = int(DAY / UPDATE_INTERVAL)
@@ -352,7 +344,7 @@ async def idle_day(bench: Bench) -> Result:
 
 async def tracker_memory(bench: Bench, count: int) -> MemoryResult:
     """Measure with tracemalloc what the tracker keeps for `count` newly pending messages."""
-    entry = await async_add_entry(bench.hass, bench.sim.port)
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
     tracker = runtime_of(entry).tracker
     make: Callable[[int], SentMessage] = lambda i: SentMessage(number(i), 10**9 + i)
     gc.collect()

@@ -40,13 +40,13 @@ Minimum: what the spec allows: sendsms ceil(N/10000) (POST); getreport ceil(P/20
 Naive: the same work one request per number / per id as public clients do (getsms: one page per
   cycle; idle: getsms + getbalance every cycle). Computed, not run: 100,000 naive requests are not made.
 Wall s includes a send's follow-up refresh; Loop CPU s is the CPU time of the event-loop thread only
-  (the simulator serves from its own thread, number parsing runs in HA's executor); Max step is the
+  (the simulator serves from its own process, number parsing runs in HA's executor); Max step is the
   longest single event-loop step (one callback or task step), timed around every step, with that
   step's CPU time on the loop thread in brackets (wall time also counts other threads and processes).
   Busiest step: the step that used the most CPU on the loop thread, GC pauses included; the 50-ms
   target is checked on it, as on a shared machine a step's wall time also holds the time the
   system gave to other processes.
-  GC pauses grow with every object in the process, the in-process simulator's messages included.
+  GC pauses grow with every object in Home Assistant's process (the simulator's are in its own).
 Tracker peak: sys.getsizeof summed over the tracker's pending tables and records at their fullest.
 Polls use messages already final on the gateway, so every row asked about is applied (one event
   each); the tracker asks about at most 10,000 ids per 30-s cycle, so 100,000 take 10 cycles."""
