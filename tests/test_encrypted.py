@@ -19,6 +19,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -112,12 +113,19 @@ async def test_reconfigure_to_alias_address_keeps_seq(
     alias_port: int,
 ) -> None:
     """Scenario 10: the same gateway at another address continues the account's seq."""
+    registry = er.async_get(hass)
+    entities = er.async_entries_for_config_entry(registry, init_sim_entry.entry_id)
     result = await reconfigure(hass, init_sim_entry, alias_port)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
     assert init_sim_entry.state is ConfigEntryState.LOADED
     assert init_sim_entry.data[CONF_PORT] == alias_port
+    # The unique id follows the address; the entities stay as they were.
+    assert init_sim_entry.unique_id == f"{HOST}:{alias_port}:demo"
+    assert (
+        er.async_entries_for_config_entry(registry, init_sim_entry.entry_id) == entities
+    )
     no_refusal(simulator)
     no_reauth(hass)
 

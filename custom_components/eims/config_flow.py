@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ from homeassistant.const import (
     CONF_WEBHOOK_ID,
 )
 from homeassistant.core import callback
+from homeassistant.data_entry_flow import AbortFlow
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -33,7 +35,12 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .api import DEFAULT_PORT, EimsError
-from .connection import account_key, async_create_client, split_gateway_url
+from .connection import (
+    account_key,
+    async_create_client,
+    async_host_addresses,
+    split_gateway_url,
+)
 from .const import (
     CONF_ACCOUNT,
     CONF_ENCRYPTION_KEY,
@@ -136,6 +143,7 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
             else:
                 await self.async_set_unique_id(account_key(data))
                 self._abort_if_unique_id_configured()
+                await self._async_abort_if_gateway_configured(data)
                 if not (errors := await _async_check(self, data)):
                     data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
                     return self.async_create_entry(
@@ -157,6 +165,32 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
             errors=errors,
         )
+
+    async def _async_abort_if_gateway_configured(
+        self, data: Mapping[str, Any], moving: ConfigEntry | None = None
+    ) -> None:
+        """
+        Abort when another entry has this account and port at an address of the same gateway.
+
+        getsms hands out each SMS once, so two entries of one account would split the
+        inbound SMS. Spellings differ (`localhost`, `127.0.0.1`, `GW.example.com.`): the
+        addresses they resolve to are compared, and a shared one is the same gateway.
+        """
+        others = [
+            entry
+            for entry in self._async_current_entries(include_ignore=False)
+            if entry is not moving
+            and entry.data[CONF_PORT] == data[CONF_PORT]
+            and entry.data[CONF_ACCOUNT].lower() == data[CONF_ACCOUNT].lower()
+        ]
+        if not others:
+            return
+        hosts = [data[CONF_HOST], *(entry.data[CONF_HOST] for entry in others)]
+        new, *existing = await asyncio.gather(
+            *(async_host_addresses(self.hass, host) for host in hosts)
+        )
+        if any(new & addresses for addresses in existing):
+            raise AbortFlow("already_configured")
 
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
@@ -196,16 +230,13 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
             if (data := _normalise({**entry.data, **user_input})) is None:
                 errors[CONF_HOST] = "invalid_host"
             else:
-                # The account is not in this form: the entry keeps its account, and its
-                # unique id follows the new address unless another entry has it already.
-                unique_id = account_key(data)
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
+                await self._async_abort_if_gateway_configured(data, entry)
                 if not (errors := await _async_check(self, data)):
+                    # The entry keeps its account, entities and stored data (keyed by the
+                    # entry id); only its unique id follows the new address.
                     return self.async_update_reload_and_abort(
                         entry,
-                        unique_id=unique_id,
+                        unique_id=account_key(data),
                         data=data,
                         title=f"{data[CONF_ACCOUNT]} @ {data[CONF_HOST]}",
                     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 import ipaddress
 import re
+import socket
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,9 +80,45 @@ def split_gateway_url(value: str, port: int, ssl: bool) -> tuple[str, int, bool]
     return host, parts.port or port, parts.scheme == "https"
 
 
+def canonical_host(host: str) -> str:
+    """Spell a host one way: an IP address short, a name in lower case without the root dot."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host.lower().removesuffix(".")
+    # "::ffff:127.0.0.1" is 127.0.0.1 reached over IPv6.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
 def account_key(data: Mapping[str, Any]) -> str:
-    """Identify a gateway account at its address: the config entry's unique id."""
-    return f"{data[CONF_HOST]}:{data[CONF_PORT]}:{data[CONF_ACCOUNT]}".lower()
+    """
+    Identify a gateway account at its address: the config entry's unique id.
+
+    The address is in it because the gateway has no identity of its own to offer: its API
+    answers with an account's balance, messages and reports, never a serial number or a
+    server id, and the same account name exists on other gateways. Entities and stored data
+    hang off the entry id instead, so a reconfigure that changes this key changes nothing else.
+    """
+    host = canonical_host(data[CONF_HOST])
+    return f"{host}:{data[CONF_PORT]}:{data[CONF_ACCOUNT].lower()}"
+
+
+async def async_host_addresses(hass: HomeAssistant, host: str) -> frozenset[str]:
+    """
+    Return what tells the host's gateway apart: its canonical name and every address of it.
+
+    Resolved off the event loop and bounded in time. A name this resolver cannot answer for
+    (DNS down, a `.local` name) is compared as written; the balance check has the last word.
+    """
+    name = canonical_host(host)
+    try:
+        async with asyncio.timeout(REQUEST_TIMEOUT):
+            infos = await hass.loop.getaddrinfo(name, None, type=socket.SOCK_STREAM)
+    except OSError:  # socket.gaierror, and TimeoutError
+        return frozenset({name})
+    return frozenset({name, *(canonical_host(str(info[4][0])) for info in infos)})
 
 
 async def async_create_client(

@@ -2,9 +2,10 @@
 Sequence numbers for the gateway's encrypted password mode, never reused across restarts.
 
 The one thing of ours in `hass.data`, on purpose: the counter belongs to the gateway
-account, not to a config entry. The entries of one account (the same gateway added at
-two addresses) start concurrently when Home Assistant starts, before either has runtime
-data; a config flow checks an account whose entry is loading, retrying setup or absent.
+account, not to a config entry. The entries of one account (the same gateway at two
+ports, or added twice before the flow compared addresses) start concurrently when Home
+Assistant starts, before either has runtime data; a config flow checks an account whose
+entry is loading, retrying setup or absent.
 Had each its own signer, two would read the same reservation and sign with the same
 `seq` (refused), or sign out of order under separate locks (refused), and the one store
 file would have two writers, the later able to lower a reservation the other relies on.

@@ -22,9 +22,8 @@ from homeassistant.helpers.trigger import (
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
-from .account.ask import EVENT_REPLY_RECEIVED
-from .account.delivery_status import FAILED_STATUSES
-from .account.receive import (
+from .delivery_status import FAILED_STATUSES
+from .inbox import (
     ATTR_ASK_ID,
     ATTR_DECODED,
     ATTR_ENTRY_ID,
@@ -35,9 +34,10 @@ from .account.receive import (
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
-from .account.recipients import is_one_of, recipient_name
-from .account.track import EVENT_DELIVERY_REPORT
 from .matching import first_word, match_keyword, sender_key
+from .questions import EVENT_REPLY_RECEIVED
+from .recipients import is_one_of, recipient_name
+from .tracker import EVENT_DELIVERY_REPORT
 
 CONF_FROM: Final = "from"
 CONF_TO: Final = "to"

@@ -1,1 +1,0 @@
-"""One EIMS account: send, track, receive, ask, guard."""
