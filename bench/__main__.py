@@ -20,6 +20,8 @@ from .table import FOOTNOTES, longest_steps, render_table, startup_lines, verdic
 SIZES = (1, 100, 10_000, 100_000)
 POLLS = (0, 200, 10_000, 100_000)
 QUICK_LIMIT = 10_000
+# Patterns that backtrack exponentially on "aaa…a!": the issue's, and one `regex` cannot shortcut.
+HOSTILE_PATTERNS = (r"^(a+)+$", r"^(a|a)+$")
 
 
 class _ErrorCounter(logging.Handler):
@@ -58,6 +60,9 @@ async def _run(quick: bool) -> tuple[list[Result], MemoryResult, StartupResult]:
                 _write(f"... {results[-1].name}: {results[-1].wall:.1f} s")
             results.append(await scenarios.inbound(bench, 1000))
             results.append(await scenarios.pushes(bench, 1000))
+            results.extend(
+                [await scenarios.hostile_sms(bench, p, 60) for p in HOSTILE_PATTERNS]
+            )
             results.append(await scenarios.idle_day(bench))
             _write(f"... {results[-1].name}: {results[-1].wall:.1f} s")
             memory = await scenarios.tracker_memory(bench, limit)

@@ -15,7 +15,8 @@ import tracemalloc
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.core import Event, callback
+from homeassistant.core import Context, Event, callback
+from homeassistant.helpers import trigger as trigger_helper
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -257,6 +258,45 @@ async def inbound(bench: Bench, count: int) -> Result:
         tracker_bytes=None,
         other=other,
         note="naive: one page per 30-s poll",
+    )
+
+
+async def hostile_sms(bench: Bench, pattern: str, length: int) -> Result:
+    """One SMS of `length` "a" and a "!" against a pattern that backtracks on it; it must not match."""
+    entry = await async_add_entry(bench.hass, bench.gateway.port)
+    config = await trigger_helper.async_validate_trigger_config(
+        bench.hass, [{"platform": "eims.sms_received", "options": {"pattern": pattern}}]
+    )
+    runs: list[str] = []
+
+    @callback
+    def action(variables: dict[str, Any], context: Context | None = None) -> None:
+        runs.append(variables["trigger"]["text"])
+
+    remove = await trigger_helper.async_initialize_triggers(
+        bench.hass, config, action, DOMAIN, "bench", lambda *args, **kwargs: None
+    )
+    if remove is None:
+        raise RuntimeError("the trigger did not attach")
+    await bench.gateway.add_inbound(number(0), "a" * length + "!")
+    async with bench.window() as window:
+        await runtime_of(entry).messages.async_refresh()
+        await bench.hass.async_block_till_done()
+    remove()
+    await async_remove_entry(bench.hass, entry)
+    if runs:
+        raise RuntimeError(f"the pattern {pattern} matched {runs}")
+    requests, other = _split(window.counts, "getsms")
+    return Result(
+        name=f"hostile SMS ({length} a + !) vs {pattern}",
+        counted="getsms",
+        requests=requests,
+        minimum=1,
+        naive=1,
+        wall=window.wall,
+        loop=window.loop,
+        tracker_bytes=None,
+        other=other,
     )
 
 

@@ -47,6 +47,9 @@ Wall s includes a send's follow-up refresh; Loop CPU s is the CPU time of the ev
   target is checked on it, as on a shared machine a step's wall time also holds the time the
   system gave to other processes.
   GC pauses grow with every object in Home Assistant's process (the simulator's are in its own).
+Hostile SMS: one SMS of 60 "a" and a "!" against an eims.sms_received pattern that backtracks
+  exponentially on it; the search runs in HA's executor and gives up after 0.25 s (no match), so
+  Wall s holds that time and Max step shows what the event loop waited.
 Tracker peak: sys.getsizeof summed over the tracker's pending tables and records at their fullest.
 Polls use messages already final on the gateway, so every row asked about is applied (one event
   each); the tracker asks about at most 10,000 ids per 30-s cycle, so 100,000 take 10 cycles."""

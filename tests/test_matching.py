@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from custom_components.eims.matching import (
+    PATTERN_MAX_SIZE,
+    PatternError,
+    compile_pattern,
     first_word,
     match_choice,
     match_keyword,
     phrase_words,
+    search_groups,
     sender_key,
 )
 
@@ -77,3 +81,39 @@ def test_match_choice(text: str, choice: str | None) -> None:
 def test_choice_key_wins_over_meaning() -> None:
     """When a meaning is also another choice's key, the key decides."""
     assert match_choice("yes", {"yes": "no", "no": "yes"}) == "no"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "size"),
+    [
+        ("a{5000}", 5000),
+        ("(?:a{100}){50}", 5000),
+        ("(ab){2500}", 7500),
+        ("(?=a{5000})", 5001),
+        ("(?:a|b{5000})", 5002),
+        ("(?P<n>a)(?(n)b{4998}|c)", 5002),
+        ("[ab]{1,1000000}", 1),
+    ],
+)
+def test_pattern_size(pattern: str, size: int) -> None:
+    """A repeat's minimum counts once per copy, every other item once, lookarounds included."""
+    if size <= PATTERN_MAX_SIZE:
+        assert compile_pattern(pattern).pattern == pattern
+    else:
+        with pytest.raises(PatternError) as err:
+            compile_pattern(pattern)
+        assert err.value.key == "pattern_too_large"
+        assert err.value.placeholders == {"limit": "5,000"}
+
+
+def test_search_groups() -> None:
+    """The named groups of the first match, None without a match, whatever the backtracking."""
+    pattern = compile_pattern(r"^TEMP (?P<room>\w+)(?: (?P<value>\d+))?$")
+    assert search_groups(pattern, "TEMP kitchen 21") == {
+        "room": "kitchen",
+        "value": "21",
+    }
+    assert search_groups(pattern, "TEMP attic") == {"room": "attic", "value": None}
+    assert search_groups(pattern, "temp attic") is None
+    with pytest.raises(TimeoutError):
+        search_groups(compile_pattern(r"^(a|a)+$"), "a" * 60 + "!")

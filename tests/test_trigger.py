@@ -10,7 +10,9 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import trigger as trigger_helper
 from homeassistant.setup import async_setup_component
 import pytest
@@ -292,8 +294,6 @@ async def test_unreadable_sms_never_matches_text_options(
 @pytest.mark.parametrize(
     ("options", "error"),
     [
-        ({"pattern": "(unclosed"}, "Invalid regular expression"),
-        ({"pattern": "(?P<text>.*)"}, "Group names text are trigger variables"),
         ({"keyword": ["  "]}, "An entry is empty"),
         ({"from": [""]}, "An entry is empty"),
         ({"unknown": 1}, "not a valid option"),
@@ -307,6 +307,130 @@ async def test_invalid_options(
         await trigger_helper.async_validate_trigger_config(
             hass, [{"platform": "eims.sms_received", "options": options}]
         )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "key", "message"),
+    [
+        (
+            "(unclosed",
+            "invalid_pattern",
+            (
+                "The pattern is not a regular expression this trigger can use: "
+                "missing ), unterminated subpattern at position 0."
+            ),
+        ),
+        # Braces `re` reads as text are the `regex` module's fuzzy matching.
+        ("x{i", "invalid_pattern", None),
+        ("(" * 2000 + ")" * 2000, "invalid_pattern", None),
+        (
+            "(?P<text>.*) (?P<keyword>.*)",
+            "pattern_group_taken",
+            (
+                "The pattern's group names keyword, text are trigger variables already: "
+                "rename the groups."
+            ),
+        ),
+        (
+            "a{4294967294}",
+            "pattern_too_large",
+            (
+                "The pattern is too large: it may spell out at most 5,000 characters, "
+                "a repeated part counted once for each repeat."
+            ),
+        ),
+        ("(?:(?:ab){50}){51}", "pattern_too_large", None),
+        ("a" * 5001, "pattern_too_large", None),
+    ],
+    ids=["syntax", "fuzzy", "nested", "group", "repeat", "repeats", "length"],
+)
+async def test_pattern_refused(
+    hass: HomeAssistant, pattern: str, key: str, message: str | None
+) -> None:
+    """A pattern the engine cannot take, or that spells out too much, is refused, translated."""
+    with pytest.raises(ServiceValidationError) as err:
+        await trigger_helper.async_validate_trigger_config(
+            hass, [{"platform": "eims.sms_received", "options": {"pattern": pattern}}]
+        )
+    assert err.value.translation_key == key
+    if message is not None:
+        assert str(err.value) == message
+
+
+async def test_pattern_refused_in_the_users_language(hass: HomeAssistant) -> None:
+    """The error says why in Home Assistant's language: an automation shows its text alone."""
+    hass.config.language = "de"
+    with pytest.raises(ServiceValidationError) as err:
+        await trigger_helper.async_validate_trigger_config(
+            hass, [{"platform": "eims.sms_received", "options": {"pattern": "a{9999}"}}]
+        )
+    assert str(err.value) == (
+        "Das Muster ist zu groß: Es darf höchstens 5,000 Zeichen ausschreiben, wobei ein "
+        "wiederholter Teil für jede Wiederholung einmal zählt."
+    )
+
+
+async def test_automation_with_refused_pattern_does_not_load(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An automation with a pattern that cannot be used stays off and the log says why."""
+    await automate(
+        hass,
+        {
+            "alias": "Hostile",
+            "triggers": {
+                "trigger": "eims.sms_received",
+                "options": {"pattern": "(?:a{1000}){1000}"},
+            },
+            "actions": {"action": "test.record"},
+        },
+    )
+    assert hass.states.get("automation.hostile").state == STATE_UNAVAILABLE
+    assert (
+        "Automation with alias 'Hostile' failed to setup triggers and has been disabled: "
+        "The pattern is too large" in caplog.text
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^(a+)+$",
+        # Backtracks exponentially in `regex` too: only its time limit stops it.
+        r"^(a|a)+$",
+    ],
+)
+async def test_hostile_sms_cannot_stall(
+    hass: HomeAssistant,
+    family_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    pattern: str,
+) -> None:
+    """A text built to backtrack does not trigger, and the SMS after it still do, in order."""
+    runs = await attach(hass, {"pattern": pattern})
+    inject(simulator, STRANGER, "a" * 60 + "!")
+    inject(simulator, MUM, "aaaa")
+    inject(simulator, DAD, "aa")
+    await async_poll(hass, freezer)
+    assert [run["text"] for run in runs] == ["aaaa", "aa"]
+    gave_up = "gave up" in caplog.text
+    assert gave_up is (pattern == r"^(a|a)+$")
+
+
+async def test_pattern_runs_keep_the_order_of_the_sms(
+    hass: HomeAssistant,
+    family_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Searches run off the event loop one at a time: the runs come in the SMS' order."""
+    runs = await attach(hass, {"pattern": r"^(?P<n>\d+)$"})
+    for index in range(20):
+        inject(simulator, MUM, str(index))
+    await async_poll(hass, freezer)
+    assert [run["n"] for run in runs] == [str(index) for index in range(20)]
 
 
 async def test_listed_with_descriptions(hass: HomeAssistant) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.translation import async_get_translations
 
 from .api import (
     EimsConnectionError,
@@ -64,6 +66,27 @@ def as_ha_error[E: HomeAssistantError](
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
     """Build a translated error for input refused before anything is sent."""
     return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+async def async_config_error(
+    hass: HomeAssistant, key: str, **placeholders: str
+) -> ServiceValidationError:
+    """
+    Build a translated error for configuration refused, its text in Home Assistant's language.
+
+    An automation that does not load shows the error's text alone, and this integration's
+    translations may not be loaded yet when automations are.
+    """
+    translations = await async_get_translations(
+        hass, hass.config.language, "exceptions", [DOMAIN]
+    )
+    template = translations[f"component.{DOMAIN}.exceptions.{key}.message"]
+    return ServiceValidationError(
+        template.format(**placeholders),
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders=placeholders,

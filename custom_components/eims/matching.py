@@ -1,10 +1,13 @@
-"""How automations recognise an SMS: one spelling per sender, its first words, a reply's choice."""
+"""How automations recognise an SMS: one spelling per sender, its first words, a pattern, a reply's choice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 import re
-from typing import Final
+from re import _parser  # type: ignore[attr-defined]  # re's own parser; typeshed has no stub
+from typing import Any, Final
+
+import regex
 
 from .numbers import normalise_number
 
@@ -12,6 +15,25 @@ _WORD: Final = re.compile(r"\S+")
 _E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
 # Punctuation around a word is not part of it: "Close!" is "close", "(1)" is "1".
 _AROUND_WORD: Final = ".,;:!?¡¿'\"()[]{}<>«»“”\u2018\u2019…-"
+
+# Characters a pattern may spell out, a repeated part once per repeat: `regex` writes each copy
+# of a repeat's minimum out when it compiles, so `a{4294967294}` alone would take gigabytes.
+PATTERN_MAX_SIZE: Final = 5_000
+# Seconds one search may take; a slower one (catastrophic backtracking) gives up: no match.
+SEARCH_TIMEOUT: Final = 0.25
+_REPEATS: Final = frozenset(
+    {_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT}
+)
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be used, with the translation key that says why."""
+
+    def __init__(self, key: str, **placeholders: str) -> None:
+        """Keep the key and its placeholders."""
+        super().__init__(key, placeholders)
+        self.key = key
+        self.placeholders = placeholders
 
 
 def sender_key(sender: str, *, country: str | None) -> str:
@@ -83,3 +105,63 @@ def match_choice(text: str, choices: Mapping[str, str]) -> str | None:
         meanings[phrase_words(reply)] = meaning
     matched = match_keyword(text, [" ".join(words) for words in meanings])
     return None if matched is None else meanings[phrase_words(matched[0])]
+
+
+def compile_pattern(text: str) -> regex.Pattern[str]:
+    """
+    Compile a trigger's pattern (Python's syntax) for `search_groups`.
+
+    Raise PatternError when it is no regular expression or spells out more than
+    PATTERN_MAX_SIZE characters.
+    """
+    too_large = PatternError("pattern_too_large", limit=f"{PATTERN_MAX_SIZE:,}")
+    if len(text) > PATTERN_MAX_SIZE:
+        raise too_large
+    try:
+        # Parsing alone writes nothing out: the size is known before `regex` compiles.
+        size = _spelled_out(_parser.parse(text))
+    except re.error as err:
+        raise PatternError("invalid_pattern", error=str(err)) from err
+    except RecursionError as err:
+        raise PatternError("invalid_pattern", error="groups nested too deeply") from err
+    if size > PATTERN_MAX_SIZE:
+        raise too_large
+    try:
+        return regex.compile(text)
+    except regex.error as err:
+        # Braces `re` reads as text can be `regex`'s fuzzy matching: "x{i" is no pattern there.
+        raise PatternError("invalid_pattern", error=str(err)) from err
+
+
+def _spelled_out(parsed: Any) -> int:
+    """Count the items of a parsed pattern, those in a repeat once per copy compiled."""
+    total = 0
+    for operator, argument in parsed:
+        if operator in _REPEATS:
+            low, _high, item = argument
+            total += max(low, 1) * _spelled_out(item)
+        else:
+            total += 1 + sum(_spelled_out(part) for part in _parts(argument))
+    return total
+
+
+def _parts(argument: Any) -> Iterator[Any]:
+    """Yield the parsed patterns nested in an item's argument (a group's, a branch's)."""
+    if isinstance(argument, _parser.SubPattern):
+        yield argument
+    elif isinstance(argument, tuple | list):
+        for element in argument:
+            yield from _parts(element)
+
+
+def search_groups(
+    pattern: regex.Pattern[str], text: str
+) -> dict[str, str | None] | None:
+    """
+    Return the named groups of the pattern's first match in `text`, or None when none.
+
+    Raise TimeoutError when the search takes longer than SEARCH_TIMEOUT. `regex` lets go of
+    the GIL while it searches, so from an executor thread it never holds up the event loop.
+    """
+    match = pattern.search(text, timeout=SEARCH_TIMEOUT)
+    return None if match is None else match.groupdict()

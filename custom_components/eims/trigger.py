@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 from functools import partial
-import re
+import logging
 from typing import Any, ClassVar, Final, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, CONF_OPTIONS
-from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Context, Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.trigger import (
     Trigger,
@@ -20,9 +21,11 @@ from homeassistant.helpers.trigger import (
     TriggerNotTriggeredReporter,
 )
 from homeassistant.helpers.typing import ConfigType
+import regex
 import voluptuous as vol
 
 from .delivery_status import FAILED_STATUSES
+from .errors import async_config_error
 from .inbox import (
     ATTR_ASK_ID,
     ATTR_DECODED,
@@ -34,10 +37,20 @@ from .inbox import (
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
-from .matching import first_word, match_keyword, sender_key
+from .matching import (
+    SEARCH_TIMEOUT,
+    PatternError,
+    compile_pattern,
+    first_word,
+    match_keyword,
+    search_groups,
+    sender_key,
+)
 from .questions import EVENT_REPLY_RECEIVED
 from .recipients import is_one_of, recipient_name
 from .tracker import EVENT_DELIVERY_REPORT
+
+_LOGGER = logging.getLogger(__name__)
 
 CONF_FROM: Final = "from"
 CONF_TO: Final = "to"
@@ -67,18 +80,12 @@ SMS_VARIABLES: Final = frozenset(
 )
 
 
-def _pattern(value: Any) -> str:
-    """Accept a regular expression whose named groups are free variable names."""
-    text = cv.string(value)
-    try:
-        compiled = re.compile(text)
-    except re.error as err:
-        raise vol.Invalid(f"Invalid regular expression: {err}") from err
+def _compile_pattern(text: str) -> regex.Pattern[str]:
+    """Compile a pattern whose named groups are free variable names (in the executor)."""
+    compiled = compile_pattern(text)
     if taken := sorted(SMS_VARIABLES.intersection(compiled.groupindex)):
-        raise vol.Invalid(
-            f"Group names {', '.join(taken)} are trigger variables already: rename them"
-        )
-    return text
+        raise PatternError("pattern_group_taken", names=", ".join(taken))
+    return compiled
 
 
 def _non_blank(value: Any) -> str:
@@ -124,6 +131,16 @@ class EimsEventTrigger(Trigger):
     async def _async_prepare(self) -> None:
         """Do the slow part of reading the options before listening."""
 
+    @callback
+    def _async_run(
+        self,
+        run_action: TriggerActionRunner,
+        payload: dict[str, Any],
+        context: Context | None,
+    ) -> None:
+        """Run the action for an event that matched."""
+        run_action(payload, self._description(payload), context)
+
     @abstractmethod
     def _payload(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
         """Return the trigger variables of an event, or None when it does not match."""
@@ -148,7 +165,7 @@ class EimsEventTrigger(Trigger):
         @callback
         def async_event(event: Event[Mapping[str, Any]]) -> None:
             if (payload := self._payload(event.data)) is not None:
-                run_action(payload, self._description(payload), event.context)
+                self._async_run(run_action, payload, event.context)
 
         return self._hass.bus.async_listen(
             self.event_type, async_event, event_filter=self._is_watched
@@ -179,21 +196,42 @@ class SmsReceivedTrigger(EimsEventTrigger):
         {
             vol.Optional(CONF_FROM, default=list): _SENDERS,
             vol.Optional(CONF_KEYWORD, default=list): _SENDERS,
-            vol.Optional(CONF_PATTERN): _pattern,
+            vol.Optional(CONF_PATTERN): cv.string,
         }
     )
 
+    @override
+    @classmethod
+    async def async_validate_config(
+        cls, hass: HomeAssistant, config: ConfigType
+    ) -> ConfigType:
+        """Validate the options; a pattern must compile (which can take a while)."""
+        config = await super().async_validate_config(hass, config)
+        if pattern := config[CONF_OPTIONS].get(CONF_PATTERN):
+            try:
+                await hass.async_add_executor_job(_compile_pattern, pattern)
+            except PatternError as err:
+                raise await async_config_error(
+                    hass, err.key, **err.placeholders
+                ) from err
+        return config
+
     def __init__(self, hass: HomeAssistant, config: TriggerConfig) -> None:
-        """Compile the pattern."""
+        """Start with no pattern compiled and no number to filter on."""
         super().__init__(hass, config)
         self._keywords: list[str] = self._options[CONF_KEYWORD]
-        pattern = self._options.get(CONF_PATTERN)
-        self._pattern = re.compile(pattern) if pattern else None
+        self._pattern: regex.Pattern[str] | None = None
         self._senders: frozenset[str] = frozenset()
+        # One search at a time: the runs keep the order the SMS came in.
+        self._searching = asyncio.Lock()
 
     @override
     async def _async_prepare(self) -> None:
         self._senders = await self._async_sender_keys(self._options[CONF_FROM])
+        if pattern := self._options.get(CONF_PATTERN):
+            self._pattern = await self._hass.async_add_executor_job(
+                _compile_pattern, pattern
+            )
 
     @override
     def _payload(self, data: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -212,11 +250,8 @@ class SmsReceivedTrigger(EimsEventTrigger):
             if not readable or (found := match_keyword(text, self._keywords)) is None:
                 return None
             keyword, arguments = found
-        groups: dict[str, Any] = {}
-        if self._pattern is not None:
-            if not readable or (match := self._pattern.search(text)) is None:
-                return None
-            groups = match.groupdict()
+        if self._pattern is not None and not readable:
+            return None
         return {
             "entry_id": data[ATTR_ENTRY_ID],
             "sms_id": data[ATTR_ID],
@@ -229,8 +264,48 @@ class SmsReceivedTrigger(EimsEventTrigger):
             "arguments": arguments,
             # Set when the SMS answered a question asked with eims.ask.
             "ask_id": data.get(ATTR_ASK_ID),
-            **groups,
         }
+
+    @override
+    @callback
+    def _async_run(
+        self,
+        run_action: TriggerActionRunner,
+        payload: dict[str, Any],
+        context: Context | None,
+    ) -> None:
+        if self._pattern is None:
+            super()._async_run(run_action, payload, context)
+            return
+        self._hass.async_create_task(
+            self._async_search(self._pattern, run_action, payload, context),
+            f"eims pattern search in SMS {payload['sms_id']}",
+            eager_start=True,
+        )
+
+    async def _async_search(
+        self,
+        pattern: regex.Pattern[str],
+        run_action: TriggerActionRunner,
+        payload: dict[str, Any],
+        context: Context | None,
+    ) -> None:
+        """Search the text off the event loop: a pattern that backtracks cannot stall it."""
+        async with self._searching:
+            try:
+                groups = await self._hass.async_add_executor_job(
+                    search_groups, pattern, payload["text"]
+                )
+            except TimeoutError:
+                _LOGGER.warning(
+                    "Pattern %s gave up on SMS %s after %s s: it does not match",
+                    pattern.pattern,
+                    payload["sms_id"],
+                    SEARCH_TIMEOUT,
+                )
+                return
+        if groups is not None:
+            super()._async_run(run_action, {**payload, **groups}, context)
 
     @override
     def _description(self, payload: Mapping[str, Any]) -> str:
