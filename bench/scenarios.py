@@ -20,10 +20,10 @@ from homeassistant.helpers import trigger as trigger_helper
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.api import SentMessage
 from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
 from custom_components.eims.coordinator import EimsConfigEntry
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.services import SERVICE_SEND_SMS
 
 from .gateway import Gateway

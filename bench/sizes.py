@@ -6,7 +6,7 @@ from enum import Enum
 import sys
 from typing import Any
 
-from custom_components.eims.tracker import DeliveryTracker
+from custom_components.eims.account.track import DeliveryTracker
 
 
 class _Sizer:

@@ -23,6 +23,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.eims import logbook
+from custom_components.eims.account.ask import EVENT_REPLY_RECEIVED, storage_key
+from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.assist import (
     CONF_AGENT_ID,
     CONF_ASSIST,
@@ -33,8 +35,6 @@ from custom_components.eims.assist import (
     DEFAULT_RATE_LIMIT,
 )
 from custom_components.eims.const import DOMAIN
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED
-from custom_components.eims.questions import EVENT_REPLY_RECEIVED, storage_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 

@@ -27,6 +27,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.assist import EVENT_ASSIST_EXCHANGE, settings_from_options
 from custom_components.eims.assist_guards import RATE_WINDOW
 from custom_components.eims.const import (
@@ -41,7 +42,6 @@ from custom_components.eims.const import (
     DOMAIN,
 )
 from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.issues import ASSIST_RATE_LIMITED
 from custom_components.eims.segments import SegmentInfo, count_segments
 from custom_components.eims.text import shorten

@@ -29,8 +29,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims import logbook
+from custom_components.eims.account.track import (
+    EVENT_DELIVERY_REPORT,
+    SAVE_DELAY,
+    store_key,
+)
 from custom_components.eims.const import CONF_TRACKING_WINDOW
-from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, SAVE_DELAY, store_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -272,7 +276,7 @@ async def test_restored_from_storage(
     }
     sim_entry.add_to_hass(hass)
     # Restored in chunks of 2, the event loop getting a turn between them.
-    with patch("custom_components.eims.tracker.WORK_CHUNK", 2):
+    with patch("custom_components.eims.account.track.WORK_CHUNK", 2):
         assert await hass.config_entries.async_setup(sim_entry.entry_id)
         await hass.async_block_till_done()
     assert counts(hass) == {

@@ -20,8 +20,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT, store_key
 from custom_components.eims.const import DOMAIN
-from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, store_key
 from simulator.testing import RunningSimulator
 
 from .common import async_poll

@@ -6,13 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from custom_components.eims.api import (
-    DeliverStatus,
-    PushedReport,
-    ReportRow,
-    SendStatus,
-)
-from custom_components.eims.delivery_status import (
+from custom_components.eims.account.delivery_status import (
     EXPIRED,
     NOT_FOUND,
     DeliveryReport,
@@ -26,6 +20,12 @@ from custom_components.eims.delivery_status import (
     reason_name,
     row_update,
     unpack_number,
+)
+from custom_components.eims.api import (
+    DeliverStatus,
+    PushedReport,
+    ReportRow,
+    SendStatus,
 )
 
 SENT_AT = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

@@ -21,8 +21,8 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.const import DEFAULT_NAME, DOMAIN
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.logbook import async_describe_events, excerpt
 from simulator.testing import RunningSimulator
 

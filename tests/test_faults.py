@@ -25,15 +25,15 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT
 from custom_components.eims.const import (
     BALANCE_INTERVAL,
     CONF_ENCRYPTION_KEY,
     DOMAIN,
     UPDATE_INTERVAL,
 )
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED
 from custom_components.eims.seq import DATA_SEQ, STORAGE_KEY as SEQ_STORAGE_KEY
-from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
 from simulator.testing import RunningSimulator
 
 from .common import async_poll, async_set_up_impatient, requests_to

@@ -17,6 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.eims.account.delivery_status import pack_number, unpack_number
 from custom_components.eims.api import (
     EimsError,
     EimsResponseError,
@@ -30,7 +31,6 @@ from custom_components.eims.api.parsers import (
 )
 from custom_components.eims.api.values import parse_unix_time
 from custom_components.eims.connection import split_gateway_url
-from custom_components.eims.delivery_status import pack_number, unpack_number
 from custom_components.eims.webhook import MAX_BODY_BYTES
 
 from .conftest import ENTRY_DATA

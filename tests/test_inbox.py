@@ -29,10 +29,14 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.eims.account.receive import (
+    EVENT_SMS_RECEIVED,
+    fingerprint,
+    international,
+)
+from custom_components.eims.account.receive_store import storage_key
 from custom_components.eims.api import InboundSms as ParsedSms, SmsPage
 from custom_components.eims.const import UPDATE_INTERVAL
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED, fingerprint, international
-from custom_components.eims.inbox_store import storage_key
 from simulator.accounts import InboundSms as QueuedSms
 from simulator.testing import RunningSimulator
 
@@ -518,7 +522,7 @@ async def test_seen_ids_bounded(
 ) -> None:
     """Only the most recent ids are remembered."""
     queued = inject(simulator, 5)
-    with patch("custom_components.eims.inbox.SEEN_LIMIT", 3):
+    with patch("custom_components.eims.account.receive.SEEN_LIMIT", 3):
         await async_poll(hass, freezer)
     seen = stored(hass_storage, init_sim_entry)["seen"]
     assert [int(key.split(":")[0]) for key, _ in seen] == [sms.id for sms in queued[2:]]

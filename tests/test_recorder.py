@@ -14,8 +14,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from sqlalchemy import text
 
+from custom_components.eims.account.send import async_note_sent
 from custom_components.eims.api import PushedReport, SendResult, SentMessage
-from custom_components.eims.sending import async_note_sent
 from simulator.testing import RunningSimulator
 
 LAST_STATUS = "sensor.demo_127_0_0_1_last_delivery_status"

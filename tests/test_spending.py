@@ -17,9 +17,13 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.eims.account.guard_rules import (
+    DailyBudget,
+    DuplicateFilter,
+    SlidingWindow,
+)
 from custom_components.eims.const import DOMAIN
 from custom_components.eims.diagnostics import async_get_config_entry_diagnostics
-from custom_components.eims.guards import DailyBudget, DuplicateFilter, SlidingWindow
 from simulator.testing import RunningSimulator
 
 from .common import async_set_up_account

@@ -29,10 +29,10 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
+from custom_components.eims.account.ask import EVENT_REPLY_RECEIVED
+from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT
 from custom_components.eims.const import CONF_GATEWAY_TIME_ZONE, DOMAIN
-from custom_components.eims.inbox import EVENT_SMS_RECEIVED
-from custom_components.eims.questions import EVENT_REPLY_RECEIVED
-from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 

@@ -20,10 +20,10 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.eims.account.send import async_note_sent
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT, DeliveryTracker
 from custom_components.eims.api import SendRequest, SendResult, SentMessage
 from custom_components.eims.const import CONF_TRACKING_WINDOW
-from custom_components.eims.sending import async_note_sent
-from custom_components.eims.tracker import EVENT_DELIVERY_REPORT, DeliveryTracker
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -326,7 +326,7 @@ async def test_big_backlog_polled_in_turns(
     """Over the per-poll limit, each poll takes the next slice, oldest first, then wraps."""
     # A limit of 2 stands for the real 10,000: the turns, not the size, are under test.
     before = requests_to(simulator, "getreport")
-    with patch("custom_components.eims.tracker.MAX_IDS_PER_POLL", 2):
+    with patch("custom_components.eims.account.track.MAX_IDS_PER_POLL", 2):
         # The send polls at once, then three scheduled polls.
         ids = await send(hass, init_sim_entry, *(f"86138{i:08d}" for i in range(5)))
         for _ in range(3):

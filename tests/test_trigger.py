@@ -23,8 +23,8 @@ from pytest_homeassistant_custom_component.common import (
 import voluptuous as vol
 
 from custom_components import eims
+from custom_components.eims.account.recipients import is_one_of, recipient_name
 from custom_components.eims.const import DOMAIN
-from custom_components.eims.recipients import is_one_of, recipient_name
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
-from custom_components.eims.tracker import EVENT_DELIVERY_REPORT
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT
 from custom_components.eims.webhook import MAX_BODY_BYTES
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator

@@ -7,6 +7,11 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .account.ask import QuestionBook, async_remove_questions
+from .account.guard import SpendingGuard, async_remove_spending
+from .account.receive import SmsInbox
+from .account.receive_store import async_remove_inbox
+from .account.track import DeliveryTracker, async_remove_store
 from .connection import async_create_client
 from .const import CONF_ASSIST, CONF_ENABLED, DOMAIN, LOGGER
 from .coordinator import (
@@ -15,13 +20,8 @@ from .coordinator import (
     EimsMessagesCoordinator,
     EimsRuntimeData,
 )
-from .inbox import SmsInbox
-from .inbox_store import async_remove_inbox
 from .notify import async_setup_notify_services
-from .questions import QuestionBook, async_remove_questions
 from .services import async_setup_services
-from .spending import SpendingGuard, async_remove_spending
-from .tracker import DeliveryTracker, async_remove_store
 from .webhook import async_register_webhook
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)

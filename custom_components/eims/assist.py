@@ -22,6 +22,9 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import phonenumbers
 
+from .account.outgoing import OutgoingMessage
+from .account.receive import SmsInbox
+from .account.send import async_send
 from .api import InboundSms
 from .assist_guards import AssistGuards
 from .const import (
@@ -41,10 +44,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import EimsConfigEntry
-from .inbox import SmsInbox
 from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
-from .outgoing import OutgoingMessage
-from .sending import async_send
 from .text import shorten, shorten_to_segments
 from .timestamps import utc_iso
 

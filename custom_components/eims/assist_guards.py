@@ -11,10 +11,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
+from .account.guard_rules import DuplicateFilter, SlidingWindow
 from .api import InboundSms
 from .const import LOGGER
 from .coordinator import EimsConfigEntry
-from .guards import DuplicateFilter, SlidingWindow
 from .issues import (
     ASSIST_RATE_LIMITED,
     ASSIST_REPLY_CAP,

@@ -16,14 +16,14 @@ from homeassistant.helpers.update_coordinator import (
     UpdateFailed,
 )
 
+from .account.ask import QuestionBook
+from .account.guard import SpendingGuard
+from .account.receive import SmsInbox
+from .account.track import DeliveryTracker
 from .api import Balance, EimsAuthError, EimsClient, EimsError, EimsStatusError
 from .const import BALANCE_INTERVAL, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .errors import as_ha_error
-from .inbox import SmsInbox
 from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
-from .questions import QuestionBook
-from .spending import SpendingGuard
-from .tracker import DeliveryTracker
 
 if TYPE_CHECKING:
     from .assist import AssistBridge

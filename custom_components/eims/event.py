@@ -6,12 +6,12 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .account.delivery_status import FINAL_STATUSES, DeliveryReport, DeliveryStatus
+from .account.receive import SmsInbox, sms_attributes
+from .account.track import DeliveryTracker
 from .api import InboundSms
 from .coordinator import EimsConfigEntry
-from .delivery_status import FINAL_STATUSES, DeliveryReport, DeliveryStatus
 from .entity import account_device_info
-from .inbox import SmsInbox, sms_attributes
-from .tracker import DeliveryTracker
 
 # Entities only relay what the messages coordinator fetched.
 PARALLEL_UPDATES = 0

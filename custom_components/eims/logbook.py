@@ -12,8 +12,8 @@ from homeassistant.components.logbook import (
 )
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DEFAULT_NAME, DOMAIN
-from .inbox import (
+from .account.ask import EVENT_REPLY_RECEIVED
+from .account.receive import (
     ATTR_DECODED,
     ATTR_ENTRY_ID,
     ATTR_RAW,
@@ -21,9 +21,9 @@ from .inbox import (
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
-from .questions import EVENT_REPLY_RECEIVED
+from .account.track import EVENT_DELIVERY_REPORT
+from .const import DEFAULT_NAME, DOMAIN
 from .text import one_line, shorten
-from .tracker import EVENT_DELIVERY_REPORT
 
 ICON_RECEIVED: Final = "mdi:message-arrow-left"
 ICON_DELIVERED: Final = "mdi:message-check"

@@ -45,6 +45,13 @@ from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from homeassistant.util import slugify
 import voluptuous as vol
 
+from .account.outgoing import (
+    MessageOptions,
+    OutgoingMessage,
+    recipient_message,
+    titled_message,
+)
+from .account.send import ORIGIN_NOTIFY, async_send
 from .const import (
     CONF_MESSAGE_TYPE,
     DOMAIN,
@@ -57,8 +64,6 @@ from .coordinator import EimsConfigEntry
 from .entity import account_device_info
 from .errors import validation_error
 from .notify_names import NotifyTarget, service_names
-from .outgoing import MessageOptions, OutgoingMessage, recipient_message, titled_message
-from .sending import ORIGIN_NOTIFY, async_send
 
 ATTR_SENDER = "sender"
 ATTR_MMS_TITLE = "mms_title"

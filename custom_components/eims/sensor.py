@@ -18,12 +18,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
+from .account.delivery_status import DeliveryStatus
+from .account.track import DeliveryTracker
 from .api import Balance
 from .const import CONF_CURRENCY, NO_CURRENCY
 from .coordinator import EimsBalanceCoordinator, EimsConfigEntry
-from .delivery_status import DeliveryStatus
 from .entity import EimsEntity, account_device_info
-from .tracker import DeliveryTracker
 
 # The coordinators fetch everything; entities only read it.
 PARALLEL_UPDATES = 0

@@ -19,6 +19,20 @@ from homeassistant.helpers import config_validation as cv, service
 import voluptuous as vol
 from yarl import URL
 
+from .account.outgoing import (
+    OutgoingMessage,
+    as_aware,
+    async_parse_numbers,
+    check_message,
+    future_time,
+)
+from .account.send import (
+    ORIGIN_ACTION,
+    ORIGIN_JOB,
+    async_note_sent,
+    async_send,
+    gateway_error,
+)
 from .api import (
     EimsError,
     EimsTimeoutError,
@@ -28,24 +42,10 @@ from .api import (
     SmsJob,
     SmsType,
 )
-from .ask import ASK_SCHEMA, SERVICE_ASK, async_ask
+from .ask_action import ASK_SCHEMA, SERVICE_ASK, async_ask
 from .const import DOMAIN
 from .coordinator import EimsConfigEntry
 from .errors import validation_error
-from .outgoing import (
-    OutgoingMessage,
-    as_aware,
-    async_parse_numbers,
-    check_message,
-    future_time,
-)
-from .sending import (
-    ORIGIN_ACTION,
-    ORIGIN_JOB,
-    async_note_sent,
-    async_send,
-    gateway_error,
-)
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_CREATE_JOB: Final = "create_job"

@@ -24,9 +24,9 @@ from homeassistant.helpers.typing import ConfigType
 import regex
 import voluptuous as vol
 
-from .delivery_status import FAILED_STATUSES
-from .errors import async_config_error
-from .inbox import (
+from .account.ask import EVENT_REPLY_RECEIVED
+from .account.delivery_status import FAILED_STATUSES
+from .account.receive import (
     ATTR_ASK_ID,
     ATTR_DECODED,
     ATTR_ENTRY_ID,
@@ -37,6 +37,9 @@ from .inbox import (
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
+from .account.recipients import is_one_of, recipient_name
+from .account.track import EVENT_DELIVERY_REPORT
+from .errors import async_config_error
 from .matching import (
     SEARCH_TIMEOUT,
     PatternError,
@@ -46,9 +49,6 @@ from .matching import (
     search_groups,
     sender_key,
 )
-from .questions import EVENT_REPLY_RECEIVED
-from .recipients import is_one_of, recipient_name
-from .tracker import EVENT_DELIVERY_REPORT
 
 _LOGGER = logging.getLogger(__name__)
 

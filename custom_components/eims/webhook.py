@@ -11,10 +11,10 @@ from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
+from .account.track import DeliveryTracker
 from .api import EimsResponseError, parse_pushed_reports
 from .const import DOMAIN, LOGGER
 from .coordinator import EimsConfigEntry
-from .tracker import DeliveryTracker
 
 # 50 reports take a few KiB: anything far bigger is not a report.
 MAX_BODY_BYTES: Final = 64 * 1024

@@ -17,8 +17,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import EimsClient, PushedReport, ReportResult, SentMessage, UnreadableReport
-from .const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
+from ..api import EimsClient, PushedReport, ReportResult, SentMessage, UnreadableReport
+from ..const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
+from ..numbers import mask_number
+from ..timestamps import timestamp_to_utc, utc_iso
 from .delivery_status import (
     EXPIRED,
     FAILED_STATUSES,
@@ -33,8 +35,6 @@ from .delivery_status import (
     pushed_update,
     row_update,
 )
-from .numbers import mask_number
-from .timestamps import timestamp_to_utc, utc_iso
 
 EVENT_DELIVERY_REPORT: Final = f"{DOMAIN}_delivery_report"
 

@@ -14,8 +14,8 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any, Final
 
-from .api import DeliverStatus, PushedReport, ReportCode, ReportRow, SendStatus
-from .timestamps import timestamp_to_utc, utc_iso
+from ..api import DeliverStatus, PushedReport, ReportCode, ReportRow, SendStatus
+from ..timestamps import timestamp_to_utc, utc_iso
 
 
 class DeliveryStatus(StrEnum):

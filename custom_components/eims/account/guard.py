@@ -13,8 +13,8 @@ from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .api import SendRequest
-from .const import (
+from ..api import SendRequest
+from ..const import (
     CONF_DAILY_LIMIT,
     CONF_DUPLICATE_WINDOW,
     DEFAULT_DAILY_LIMIT,
@@ -22,9 +22,9 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .guards import DailyBudget, DuplicateFilter
-from .issues import DAILY_LIMIT_REACHED, async_clear_issues, async_raise_issue
-from .numbers import mask_number
+from ..issues import DAILY_LIMIT_REACHED, async_clear_issues, async_raise_issue
+from ..numbers import mask_number
+from .guard_rules import DailyBudget, DuplicateFilter
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 10

@@ -17,7 +17,7 @@ from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
-from .const import (
+from ..const import (
     CONF_MESSAGE_TYPE,
     CONF_NUMBER_FORMAT,
     CONF_NUMBERS,
@@ -26,11 +26,11 @@ from .const import (
     NUMBER_FORMAT_PLUS,
     SUBENTRY_DEVICE,
 )
-from .coordinator import EimsConfigEntry
-from .errors import validation_error
-from .numbers import ParsedNumbers, normalise_numbers
-from .segments import SegmentInfo, count_segments, non_gsm7_characters
-from .text import listing
+from ..coordinator import EimsConfigEntry
+from ..errors import validation_error
+from ..numbers import ParsedNumbers, normalise_numbers
+from ..segments import SegmentInfo, count_segments, non_gsm7_characters
+from ..text import listing
 
 MAX_MESSAGE_LENGTH: Final = 1024
 

@@ -14,16 +14,16 @@ from homeassistant.helpers import config_validation as cv, service
 from homeassistant.util import dt as dt_util, ulid as ulid_util
 import voluptuous as vol
 
+from .account.ask import Question
+from .account.outgoing import OutgoingMessage
+from .account.receive import ATTR_ASK_ID
+from .account.recipients import recipient_numbers
+from .account.send import async_send
 from .const import DOMAIN
 from .coordinator import EimsConfigEntry
 from .errors import validation_error
-from .inbox import ATTR_ASK_ID
 from .matching import phrase_words, sender_key
 from .numbers import normalise_numbers
-from .outgoing import OutgoingMessage
-from .questions import Question
-from .recipients import recipient_numbers
-from .sending import async_send
 from .text import listing
 from .timestamps import utc_iso
 

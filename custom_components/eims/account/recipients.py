@@ -6,8 +6,8 @@ from collections.abc import Collection, Iterator
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
-from .const import CONF_NUMBERS, RECIPIENT_TYPES
-from .matching import sender_key
+from ..const import CONF_NUMBERS, RECIPIENT_TYPES
+from ..matching import sender_key
 
 
 def _recipients(entry: ConfigEntry) -> Iterator[ConfigSubentry]:

@@ -8,8 +8,8 @@ from typing import Any, Final, TypedDict
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .api import InboundSms
-from .const import DOMAIN
+from ..api import InboundSms
+from ..const import DOMAIN
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 2

@@ -11,11 +11,11 @@ from typing import Any, Final
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from .api import EimsClient, InboundSms, SmsPage
-from .const import DOMAIN, LOGGER
-from .inbox_store import InboxStore, StoredUnreadable
-from .numbers import mask_number, normalise_number
-from .timestamps import utc_iso
+from ..api import EimsClient, InboundSms, SmsPage
+from ..const import DOMAIN, LOGGER
+from ..numbers import mask_number, normalise_number
+from ..timestamps import utc_iso
+from .receive_store import InboxStore, StoredUnreadable
 
 EVENT_SMS_RECEIVED: Final = f"{DOMAIN}_sms_received"
 

@@ -9,7 +9,7 @@ from typing import Any, Final
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from .api import (
+from ..api import (
     EimsAuthError,
     EimsCannotConnectError,
     EimsConnectionError,
@@ -22,19 +22,19 @@ from .api import (
     SmsType,
     format_gateway_time,
 )
-from .const import DOMAIN, LOGGER
-from .coordinator import EimsConfigEntry
-from .errors import as_ha_error, validation_error
-from .issues import (
+from ..const import DOMAIN, LOGGER
+from ..coordinator import EimsConfigEntry
+from ..errors import as_ha_error, validation_error
+from ..issues import (
     ACCESS_ISSUES,
     INSUFFICIENT_BALANCE,
     async_clear_issues,
     async_raise_issue,
 )
-from .numbers import mask_number
+from ..numbers import mask_number
+from ..segments import SegmentInfo
+from ..text import listing
 from .outgoing import OutgoingMessage, async_parse_numbers, check_message, future_time
-from .segments import SegmentInfo
-from .text import listing
 
 ORIGIN_ACTION: Final = "action"
 ORIGIN_NOTIFY: Final = "notify"

@@ -11,12 +11,12 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 
-from .api import InboundSms
-from .const import DOMAIN, LOGGER
-from .inbox import SmsInbox
-from .matching import match_choice, sender_key
-from .numbers import mask_number
-from .timestamps import utc_iso
+from ..api import InboundSms
+from ..const import DOMAIN, LOGGER
+from ..matching import match_choice, sender_key
+from ..numbers import mask_number
+from ..timestamps import utc_iso
+from .receive import SmsInbox
 
 EVENT_REPLY_RECEIVED: Final = f"{DOMAIN}_reply_received"
 

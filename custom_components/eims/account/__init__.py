@@ -1,0 +1,1 @@
+"""One EIMS account: send, track, receive, ask, guard."""
