@@ -30,7 +30,8 @@ from pytest_homeassistant_custom_component.common import (  # type: ignore[impor
 )
 
 from custom_components.eims.const import CONF_ACCOUNT, DOMAIN
-from custom_components.eims.coordinator import EimsConfigEntry, EimsRuntimeData
+from custom_components.eims.entry import EimsConfigEntry
+from custom_components.eims.runtime import EimsRuntimeData
 
 REPO = Path(__file__).resolve().parent.parent
 # Manual refreshes only: the coordinator's own timer must not add requests to a measurement.

@@ -23,7 +23,7 @@ from homeassistant.util import dt as dt_util
 from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.api import SentMessage
 from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
-from custom_components.eims.coordinator import EimsConfigEntry
+from custom_components.eims.entry import EimsConfigEntry
 from custom_components.eims.services import SERVICE_SEND_SMS
 
 from .gateway import Gateway
@@ -176,7 +176,7 @@ async def send(bench: Bench, count: int) -> Result:
     numbers = [number(i) for i in range(count)]
     async with bench.window() as window:
         await bench.service_send(entry, numbers)
-    tracker = runtime_of(entry).tracker
+    tracker = runtime_of(entry).account.tracker
     if tracker.pending_count != count:
         raise RuntimeError(f"the tracker follows {tracker.pending_count} of {count}")
     size = tracker_bytes(tracker)
@@ -199,7 +199,7 @@ async def poll(bench: Bench, count: int) -> Result:
     """Poll the delivery reports of `count` pending messages until each was asked about."""
     messages = await bench.messages(count) if count else []
     entry = await async_add_entry(bench.hass, bench.gateway.port)
-    tracker = runtime_of(entry).tracker
+    tracker = runtime_of(entry).account.tracker
     tracker.async_track(messages, "bench")
     size = tracker_bytes(tracker)
     cycles = 0
@@ -308,7 +308,7 @@ async def pushes(bench: Bench, count: int) -> Result:
         entry, [number(offset + i) for i in range(count)]
     )
     ids = [sent["id"] for sent in response["messages"]]  # type: ignore[attr-defined]
-    tracker = runtime_of(entry).tracker
+    tracker = runtime_of(entry).account.tracker
     size = tracker_bytes(tracker)
     await bench.gateway.set_demo(push_url=bench.home.webhook_url(entry))
     first_push = len(await bench.gateway.pushes())
@@ -385,7 +385,7 @@ async def idle_day(bench: Bench) -> Result:
 async def tracker_memory(bench: Bench, count: int) -> MemoryResult:
     """Measure with tracemalloc what the tracker keeps for `count` newly pending messages."""
     entry = await async_add_entry(bench.hass, bench.gateway.port)
-    tracker = runtime_of(entry).tracker
+    tracker = runtime_of(entry).account.tracker
     make: Callable[[int], SentMessage] = lambda i: SentMessage(number(i), 10**9 + i)
     gc.collect()
     tracemalloc.start()

@@ -162,7 +162,7 @@ async def test_wait_for_trigger_gets_the_choice(
         "who": "Family",
         "timed_out": False,
     }
-    assert family_entry.runtime_data.questions.pending == 0
+    assert family_entry.runtime_data.account.questions.pending == 0
 
 
 async def test_timeout_gives_no_choice_once(
@@ -179,7 +179,7 @@ async def test_timeout_gives_no_choice_once(
     hass.bus.async_fire("test_alarm")
     # Asked, and the poll that follows the question is over.
     await until(
-        lambda: family_entry.runtime_data.questions.pending == 1 and bool(polls)
+        lambda: family_entry.runtime_data.account.questions.pending == 1 and bool(polls)
     )
     freezer.tick(timedelta(minutes=5))
     async_fire_time_changed(hass)
@@ -291,7 +291,7 @@ async def test_newest_question_answered_first(
         ("heating", "off"),
         ("lights", "on"),
     ]
-    assert family_entry.runtime_data.questions.pending == 1
+    assert family_entry.runtime_data.account.questions.pending == 1
 
 
 async def test_same_id_replaces_the_question(
@@ -337,7 +337,7 @@ async def test_pending_question_survives_reload(
     await hass.async_block_till_done()
     stored = hass_storage[storage_key(family_entry.entry_id)]["data"]
     assert [question["ask_id"] for question in stored] == ["home", "late"]
-    assert family_entry.runtime_data.questions.pending == 2
+    assert family_entry.runtime_data.account.questions.pending == 2
 
     inject(simulator, DAD, "no")
     await async_poll(hass, freezer)
@@ -430,7 +430,7 @@ async def test_refused_before_sending(
         await ask(hass, family_entry, **{"to": MUM, "question": "Hello?", **data})
     assert err.value.translation_key == key
     assert sent(simulator) == []
-    assert family_entry.runtime_data.questions.pending == 0
+    assert family_entry.runtime_data.account.questions.pending == 0
 
 
 async def test_not_accepted_for_anyone(
@@ -443,7 +443,7 @@ async def test_not_accepted_for_anyone(
     with pytest.raises(HomeAssistantError) as err:
         await ask(hass, family_entry, to=MUM, question="Hello?")
     assert err.value.translation_key == "ask_not_sent"
-    assert family_entry.runtime_data.questions.pending == 0
+    assert family_entry.runtime_data.account.questions.pending == 0
 
 
 async def test_reply_not_passed_to_assist(

@@ -206,7 +206,7 @@ async def test_reconfigure_races_a_poll(
     )
     answered = len(simulator.state.requests)
     poll: asyncio.Task[Any] = hass.async_create_task(
-        init_sim_entry.runtime_data.client.get_balance()
+        init_sim_entry.runtime_data.account.client.get_balance()
     )
     await wait_for(lambda: len(simulator.state.requests) > answered)
 

@@ -86,7 +86,7 @@ async def test_unavailable_when_unloaded(
     hass: HomeAssistant, init_sim_entry: MockConfigEntry
 ) -> None:
     """Unloading the entry makes the entity unavailable and drops its listener."""
-    inbox = init_sim_entry.runtime_data.inbox
+    inbox = init_sim_entry.runtime_data.account.inbox
     assert len(inbox._listeners) == 1
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
     await hass.async_block_till_done()

@@ -147,7 +147,7 @@ async def test_http_500_on_a_cycle(
     assert hass.states.get(BALANCE).state != STATE_UNAVAILABLE
     assert announced(sms_events) == sms
     assert final_reports(report_events) == dict.fromkeys(ids, 1)
-    assert init_sim_entry.runtime_data.tracker.pending_count == 0
+    assert init_sim_entry.runtime_data.account.tracker.pending_count == 0
     assert requests_to(simulator, "sendsms") == 1
 
 
@@ -196,7 +196,7 @@ async def test_timeout_between_batches_sends_each_number_once(
     assert err.value.translation_key == "send_timeout"
     assert err.value.translation_placeholders["accepted"] == "10000"
     # The accepted batch is tracked; the late one is the gateway's alone.
-    assert runtime.tracker.pending_count == 10_000
+    assert runtime.account.tracker.pending_count == 10_000
 
     # The gateway handles the late request once its latency (real time) is over.
     async with asyncio.timeout(10):
@@ -301,7 +301,7 @@ async def test_seq_never_reused_across_restarts(
     account = simulator.state.accounts["demo"]
 
     async def use(requests: int) -> None:
-        client = entry.runtime_data.client
+        client = entry.runtime_data.account.client
         for _ in range(requests):
             await client.get_balance()
 

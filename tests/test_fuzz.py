@@ -311,4 +311,4 @@ async def test_webhook_fuzz(
     assert statuses
     assert set(statuses) <= {HTTPStatus.OK, HTTPStatus.BAD_REQUEST, 413}
     assert errors_logged(caplog) == []
-    assert init_sim_entry.runtime_data.tracker.pending_count == 0
+    assert init_sim_entry.runtime_data.account.tracker.pending_count == 0

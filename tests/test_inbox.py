@@ -239,7 +239,7 @@ async def test_duplicates_dropped(
     inject(simulator, inbound_id=7)
     await async_poll(hass, freezer)
     assert len(bus) == 52
-    counts = init_sim_entry.runtime_data.inbox.counts()
+    counts = init_sim_entry.runtime_data.account.inbox.counts()
     assert counts["received"] == 52
     assert counts["announced"] == 52
 
@@ -252,7 +252,7 @@ async def test_repeat_within_page_dropped_by_inbox(
 ) -> None:
     """The inbox drops a repeat even when the client lets one through."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
-    client = init_sim_entry.runtime_data.client
+    client = init_sim_entry.runtime_data.account.client
     inject(simulator)
     [sms] = (await client.get_sms_page()).messages
     page = SmsPage(messages=[sms, sms], unreadable=[], rows=2)
@@ -260,7 +260,7 @@ async def test_repeat_within_page_dropped_by_inbox(
     with patch.object(client, "get_sms_page", return_value=page):
         await async_poll(hass, freezer)
     assert [event.data["id"] for event in bus] == [sms.id]
-    assert init_sim_entry.runtime_data.inbox.counts()["duplicates"] == 1
+    assert init_sim_entry.runtime_data.account.inbox.counts()["duplicates"] == 1
 
 
 @pytest.mark.parametrize(
@@ -390,7 +390,7 @@ async def test_raising_listener_stops_nothing(
     """A listener raises: logged once; the next still hears it, the poll goes on, no repeat."""
     bus = async_capture_events(hass, EVENT_SMS_RECEIVED)
     states = entity_events(hass)
-    inbox = init_sim_entry.runtime_data.inbox
+    inbox = init_sim_entry.runtime_data.account.inbox
     heard: list[int] = []
 
     def broken(sms: ParsedSms) -> None:
@@ -432,7 +432,7 @@ async def test_raising_reply_handler_announces_the_sms(
     def broken(sms: ParsedSms) -> str | None:
         raise RuntimeError("handler broke")
 
-    init_sim_entry.runtime_data.inbox.async_set_reply_handler(broken)
+    init_sim_entry.runtime_data.account.inbox.async_set_reply_handler(broken)
     [queued] = inject(simulator)
     await async_poll(hass, freezer)
     await async_poll(hass, freezer)
@@ -617,7 +617,7 @@ async def test_unknown_time_survives_restart(
     )
 
     page = SmsPage(messages=[sms], unreadable=[], rows=1)
-    client = init_sim_entry.runtime_data.client
+    client = init_sim_entry.runtime_data.account.client
     with patch.object(client, "get_sms_page", return_value=page), failing_bus():
         await async_poll(hass, freezer)
     assert stored(hass_storage, init_sim_entry)["pending"][0]["received_at"] is None
@@ -805,5 +805,5 @@ async def test_reused_id_with_other_text_is_a_new_message(
         (first.id, SENDER, "after the restart"),
         (first.id, "+447911000000", "before the restart"),
     ]
-    counts = init_sim_entry.runtime_data.inbox.counts()
+    counts = init_sim_entry.runtime_data.account.inbox.counts()
     assert counts["duplicates"] == 1

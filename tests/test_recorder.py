@@ -63,7 +63,7 @@ async def test_reports_add_no_attribute_rows(
     )
     await hass.async_block_till_done()
     for index in range(REPORTS):
-        runtime.tracker.async_handle_pushed(
+        runtime.account.tracker.async_handle_pushed(
             [
                 PushedReport(
                     id=index,

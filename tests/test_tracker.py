@@ -43,7 +43,7 @@ def simulator_options() -> dict[str, object]:
 
 def tracker_of(entry: MockConfigEntry) -> DeliveryTracker:
     """Return the entry's delivery tracker."""
-    return entry.runtime_data.tracker
+    return entry.runtime_data.account.tracker
 
 
 def state_of(hass: HomeAssistant, key: str) -> str:
@@ -63,7 +63,7 @@ def counts(hass: HomeAssistant) -> dict[str, int]:
 
 async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> list[int]:
     """Send one SMS to `numbers` the way every sending path does; return the ids."""
-    result = await entry.runtime_data.client.send_sms(
+    result = await entry.runtime_data.account.client.send_sms(
         [SendRequest(numbers=list(numbers), content="hello")]
     )
     async_note_sent(hass, entry, result, "test")

@@ -20,7 +20,7 @@ from .account.receive import ATTR_ASK_ID
 from .account.recipients import recipient_numbers
 from .account.send import async_send
 from .const import DOMAIN
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 from .errors import validation_error
 from .matching import phrase_words, sender_key
 from .numbers import normalise_numbers
@@ -138,7 +138,7 @@ async def async_ask(call: ServiceCall) -> ServiceResponse:
         asked_at=now,
         expires_at=now + timeout,
     )
-    entry.runtime_data.questions.async_ask(question)
+    entry.runtime_data.account.questions.async_ask(question)
     return {
         "ask_id": question.ask_id,
         "numbers": [sent.number for sent in outcome.result.messages],

@@ -43,7 +43,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
 from .text import shorten, shorten_to_segments
 from .timestamps import utc_iso

@@ -14,7 +14,7 @@ from homeassistant.util import dt as dt_util
 from .account.guard_rules import DuplicateFilter, SlidingWindow
 from .api import InboundSms
 from .const import LOGGER
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 from .issues import (
     ASSIST_RATE_LIMITED,
     ASSIST_REPLY_CAP,

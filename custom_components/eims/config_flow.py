@@ -49,7 +49,7 @@ from .const import (
     SUBENTRY_DEVICE,
     SUBENTRY_RECIPIENT,
 )
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 from .errors import form_error_key
 from .notify_names import next_service_name
 from .options_flow import EimsOptionsFlow, push_report_url

@@ -1,11 +1,10 @@
-"""The coordinators of one EIMS account, one per cadence, and what a loaded entry holds."""
+"""The coordinators of one EIMS account, one per cadence."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -16,40 +15,16 @@ from homeassistant.helpers.update_coordinator import (
     UpdateFailed,
 )
 
-from .account.ask import QuestionBook
-from .account.guard import SpendingGuard
-from .account.receive import SmsInbox
-from .account.track import DeliveryTracker
-from .api import Balance, EimsAuthError, EimsClient, EimsError, EimsStatusError
+from .account import EimsAccount
+from .api import Balance, EimsAuthError, EimsError, EimsStatusError
 from .const import BALANCE_INTERVAL, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .errors import as_ha_error
 from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
 
-if TYPE_CHECKING:
-    from .assist import AssistBridge
-
-
-@dataclass(kw_only=True)
-class EimsRuntimeData:
-    """Everything a loaded entry owns."""
-
-    client: EimsClient
-    balance: EimsBalanceCoordinator
-    messages: EimsMessagesCoordinator
-    inbox: SmsInbox
-    tracker: DeliveryTracker
-    questions: QuestionBook
-    spending: SpendingGuard
-    # Assist over SMS, when its option is on and the conversation integration is set up.
-    assist: AssistBridge | None = None
-
-
-type EimsConfigEntry = ConfigEntry[EimsRuntimeData]
-
 
 async def _async_ask_gateway[T](
     hass: HomeAssistant,
-    entry: EimsConfigEntry,
+    entry: ConfigEntry[Any],
     request: Callable[[], Awaitable[T]],
     retry_after: timedelta | None = None,
 ) -> T:
@@ -77,10 +52,10 @@ class EimsBalanceCoordinator(TimestampDataUpdateCoordinator[Balance]):
     It only moves when we send or when the account is topped up.
     """
 
-    config_entry: EimsConfigEntry
+    config_entry: ConfigEntry[Any]
 
     def __init__(
-        self, hass: HomeAssistant, entry: EimsConfigEntry, client: EimsClient
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], account: EimsAccount
     ) -> None:
         """Create the balance coordinator of one account."""
         super().__init__(
@@ -90,7 +65,7 @@ class EimsBalanceCoordinator(TimestampDataUpdateCoordinator[Balance]):
             name=f"{DOMAIN} {entry.title} balance",
             update_interval=BALANCE_INTERVAL,
         )
-        self._client = client
+        self._client = account.client
 
     async def _async_update_data(self) -> Balance:
         # A failed poll is retried at the messages' pace, not half an hour later.
@@ -112,15 +87,13 @@ class EimsMessagesCoordinator(DataUpdateCoordinator[None]):
     listeners, so their entities stay true while the gateway is away.
     """
 
-    config_entry: EimsConfigEntry
+    config_entry: ConfigEntry[Any]
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EimsConfigEntry,
-        client: EimsClient,
-        inbox: SmsInbox,
-        tracker: DeliveryTracker,
+        entry: ConfigEntry[Any],
+        account: EimsAccount,
     ) -> None:
         """Create the messages coordinator of one account."""
         super().__init__(
@@ -130,16 +103,14 @@ class EimsMessagesCoordinator(DataUpdateCoordinator[None]):
             name=f"{DOMAIN} {entry.title} messages",
             update_interval=UPDATE_INTERVAL,
         )
-        self._client = client
-        self._inbox = inbox
-        self._tracker = tracker
+        self._account = account
         # No entity listens to it (the inbox and the tracker tell theirs): poll regardless.
         self.async_add_listener(_keep_polling)
 
     async def _async_poll(self) -> None:
         # SMS first: a failing report poll must not hold them back.
-        await self._inbox.async_fetch(self._client)
-        await self._tracker.async_poll()
+        await self._account.inbox.async_fetch(self._account.client)
+        await self._account.tracker.async_poll()
 
     async def _async_update_data(self) -> None:
         await _async_ask_gateway(self.hass, self.config_entry, self._async_poll)

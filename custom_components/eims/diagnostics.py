@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .const import CONF_ACCOUNT, CONF_ENCRYPTION_KEY, CONF_TRUSTED_NUMBERS
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 from .timestamps import utc_iso
 
 TO_REDACT = {
@@ -44,11 +44,11 @@ async def async_get_config_entry_diagnostics(
             else None,
         },
         "messages_poll": _poll_diagnostics(messages),
-        "requests": asdict(runtime.client.stats),
-        "inbox": runtime.inbox.counts(),
-        "deliveries": runtime.tracker.diagnostics(),
-        "questions": {"pending": runtime.questions.pending},
-        "spending": runtime.spending.diagnostics(),
+        "requests": asdict(runtime.account.client.stats),
+        "inbox": runtime.account.inbox.counts(),
+        "deliveries": runtime.account.tracker.diagnostics(),
+        "questions": {"pending": runtime.account.questions.pending},
+        "spending": runtime.account.spending.diagnostics(),
         "assist": {"enabled": True, **runtime.assist.as_diagnostics()}
         if runtime.assist
         else {"enabled": False},

@@ -8,7 +8,8 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_ACCOUNT, DOMAIN, MANUFACTURER, MODEL
-from .coordinator import EimsBalanceCoordinator, EimsConfigEntry
+from .coordinator import EimsBalanceCoordinator
+from .entry import EimsConfigEntry
 
 
 def account_device_info(entry: EimsConfigEntry) -> DeviceInfo:
@@ -19,7 +20,7 @@ def account_device_info(entry: EimsConfigEntry) -> DeviceInfo:
         manufacturer=MANUFACTURER,
         model=MODEL,
         name=f"{entry.data[CONF_ACCOUNT]} @ {entry.data[CONF_HOST]}",
-        configuration_url=entry.runtime_data.client.base_url,
+        configuration_url=entry.runtime_data.account.client.base_url,
     )
 
 

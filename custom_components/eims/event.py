@@ -10,8 +10,8 @@ from .account.delivery_status import FINAL_STATUSES, DeliveryReport, DeliverySta
 from .account.receive import SmsInbox, sms_attributes
 from .account.track import DeliveryTracker
 from .api import InboundSms
-from .coordinator import EimsConfigEntry
 from .entity import account_device_info
+from .entry import EimsConfigEntry
 
 # Entities only relay what the messages coordinator fetched.
 PARALLEL_UPDATES = 0
@@ -60,7 +60,7 @@ class EimsReceivedSmsEvent(EimsEvent):
     def __init__(self, entry: EimsConfigEntry) -> None:
         """Attach the entity to the account's inbox."""
         super().__init__(entry, RECEIVED_SMS)
-        self._inbox: SmsInbox = entry.runtime_data.inbox
+        self._inbox: SmsInbox = entry.runtime_data.account.inbox
 
     async def async_added_to_hass(self) -> None:
         """Listen to the inbox."""
@@ -89,7 +89,7 @@ class EimsDeliveryReportEvent(EimsEvent):
     def __init__(self, entry: EimsConfigEntry) -> None:
         """Attach the entity to the account's delivery tracker."""
         super().__init__(entry, DELIVERY_REPORT)
-        self._tracker: DeliveryTracker = entry.runtime_data.tracker
+        self._tracker: DeliveryTracker = entry.runtime_data.account.tracker
 
     async def async_added_to_hass(self) -> None:
         """Listen to the tracker."""

@@ -60,8 +60,8 @@ from .const import (
     RECIPIENT_TYPES,
     SUBENTRY_DEVICE,
 )
-from .coordinator import EimsConfigEntry
 from .entity import account_device_info
+from .entry import EimsConfigEntry
 from .errors import validation_error
 from .notify_names import NotifyTarget, service_names
 

@@ -22,8 +22,9 @@ from .account.delivery_status import DeliveryStatus
 from .account.track import DeliveryTracker
 from .api import Balance
 from .const import CONF_CURRENCY, NO_CURRENCY
-from .coordinator import EimsBalanceCoordinator, EimsConfigEntry
+from .coordinator import EimsBalanceCoordinator
 from .entity import EimsEntity, account_device_info
+from .entry import EimsConfigEntry
 
 # The coordinators fetch everything; entities only read it.
 PARALLEL_UPDATES = 0
@@ -157,7 +158,7 @@ class EimsDeliverySensor(SensorEntity):
         """Attach the sensor to the account's device and delivery tracker."""
         # Not a coordinator entity: the tracker's figures stay true while the gateway is away.
         self._messages = entry.runtime_data.messages
-        self._tracker = entry.runtime_data.tracker
+        self._tracker = entry.runtime_data.account.tracker
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_device_info = account_device_info(entry)

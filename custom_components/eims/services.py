@@ -44,7 +44,7 @@ from .api import (
 )
 from .ask_action import ASK_SCHEMA, SERVICE_ASK, async_ask
 from .const import DOMAIN
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 from .errors import validation_error
 
 SERVICE_SEND_SMS: Final = "send_sms"
@@ -189,7 +189,7 @@ async def _async_create_job(call: ServiceCall) -> ServiceResponse:
     )
     job = await _async_build_job(hass, entry, call.data)
     try:
-        job_id = await entry.runtime_data.client.create_job(job)
+        job_id = await entry.runtime_data.account.client.create_job(job)
     except EimsTimeoutError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN,

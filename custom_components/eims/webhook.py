@@ -14,7 +14,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from .account.track import DeliveryTracker
 from .api import EimsResponseError, parse_pushed_reports
 from .const import DOMAIN, LOGGER
-from .coordinator import EimsConfigEntry
+from .entry import EimsConfigEntry
 
 # 50 reports take a few KiB: anything far bigger is not a report.
 MAX_BODY_BYTES: Final = 64 * 1024
@@ -57,7 +57,9 @@ async def async_handle_report_push(
         LOGGER.debug("Refused a pushed report body over %d bytes", MAX_BODY_BYTES)
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     try:
-        reports = parse_pushed_reports(body, entry.runtime_data.client.time_zone)
+        reports = parse_pushed_reports(
+            body, entry.runtime_data.account.client.time_zone
+        )
     except EimsResponseError as err:
         LOGGER.debug("Refused a pushed report body: %s", err)
         return web.Response(status=HTTPStatus.BAD_REQUEST)
@@ -77,7 +79,7 @@ def async_register_webhook(
         DOMAIN,
         f"EIMS delivery reports ({entry.title})",
         webhook_id,
-        partial(async_handle_report_push, entry.runtime_data.tracker, entry),
+        partial(async_handle_report_push, entry.runtime_data.account.tracker, entry),
         allowed_methods=("PUT", "POST"),
     )
     return partial(webhook.async_unregister, hass, webhook_id)

@@ -1,1 +1,77 @@
-"""One EIMS account: send, track, receive, ask, guard."""
+"""
+One EIMS account: send, track, receive, ask, guard.
+
+`EimsAccount` owns the client and every stateful part of one gateway account; its
+`async_load`, `async_start` and `async_stop` are the order in which they come and go.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
+
+from ..api import EimsClient
+from .ask import QuestionBook, async_remove_questions
+from .guard import SpendingGuard, async_remove_spending
+from .receive import SmsInbox
+from .receive_store import async_remove_inbox
+from .track import DeliveryTracker, async_remove_store
+
+
+class EimsAccount:
+    """An account on a gateway: its client, inbox, tracker, questions and guards."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry[Any], client: EimsClient
+    ) -> None:
+        """Create the parts of one account; nothing is read or started yet."""
+        self.hass = hass
+        self.entry_id = entry.entry_id
+        self.client = client
+        self.inbox = SmsInbox(hass, entry.entry_id)
+        self.tracker = DeliveryTracker(hass, entry, client)
+        self.questions = QuestionBook(hass, entry.entry_id, self.inbox)
+        self.spending = SpendingGuard(hass, entry)
+        self._stops: list[CALLBACK_TYPE] = []
+
+    async def async_load(self) -> None:
+        """Read what the account kept on disk, before the first poll."""
+        await self.inbox.async_load()
+        await self.tracker.async_load()
+        await self.questions.async_load()
+        await self.spending.async_load()
+
+    async def async_start(self) -> None:
+        """Start listening: replies first, then SMS stored before are announced."""
+        self._stops.append(self.questions.async_start())
+        await self.inbox.async_start()
+        self._stops.append(
+            self.hass.bus.async_listen(
+                EVENT_HOMEASSISTANT_STOP, self._async_on_hass_stop
+            )
+        )
+
+    async def _async_on_hass_stop(self, _: Event) -> None:
+        # A getsms page in flight is gone from the gateway: let it reach the disk first.
+        await self.inbox.async_stop()
+
+    async def async_stop(self) -> None:
+        """Stop listening, let a getsms page being read reach the disk, write everything."""
+        while self._stops:
+            self._stops.pop()()
+        await self.inbox.async_stop()
+        # Written at once, so a reload finds every message still waiting.
+        await self.tracker.async_flush()
+        await self.questions.async_flush()
+        await self.spending.async_flush()
+
+    @staticmethod
+    async def async_remove(hass: HomeAssistant, entry_id: str) -> None:
+        """Delete what an account kept on disk."""
+        await async_remove_inbox(hass, entry_id)
+        await async_remove_questions(hass, entry_id)
+        await async_remove_store(hass, entry_id)
+        await async_remove_spending(hass, entry_id)

@@ -26,7 +26,7 @@ from ..const import (
     NUMBER_FORMAT_PLUS,
     SUBENTRY_DEVICE,
 )
-from ..coordinator import EimsConfigEntry
+from ..entry import EimsConfigEntry
 from ..errors import validation_error
 from ..numbers import ParsedNumbers, normalise_numbers
 from ..segments import SegmentInfo, count_segments, non_gsm7_characters

@@ -23,7 +23,7 @@ from ..api import (
     format_gateway_time,
 )
 from ..const import DOMAIN, LOGGER
-from ..coordinator import EimsConfigEntry
+from ..entry import EimsConfigEntry
 from ..errors import as_ha_error, validation_error
 from ..issues import (
     ACCESS_ISSUES,
@@ -87,7 +87,9 @@ async def _async_prepare(
     if outgoing.send_time is not None:
         aware = future_time(outgoing.send_time)
         try:
-            send_time = format_gateway_time(aware, entry.runtime_data.client.time_zone)
+            send_time = format_gateway_time(
+                aware, entry.runtime_data.account.client.time_zone
+            )
         except EimsValidationError as err:
             raise validation_error("time_out_of_range", time=aware.isoformat()) from err
     parsed = await async_parse_numbers(
@@ -116,7 +118,7 @@ def async_note_sent(
 ) -> None:
     """Follow the delivery of what the gateway accepted; poll the balance and messages now."""
     runtime = entry.runtime_data
-    runtime.tracker.async_track(result.messages, origin)
+    runtime.account.tracker.async_track(result.messages, origin)
     # The balance has moved; replies and quick reports may already be waiting.
     for coordinator in (runtime.balance, runtime.messages):
         entry.async_create_task(hass, coordinator.async_request_refresh())
@@ -146,7 +148,7 @@ async def async_send(
     when the gateway refuses or does not answer.
     """
     prepared = await _async_prepare(hass, entry, outgoing)
-    spending = entry.runtime_data.spending
+    spending = entry.runtime_data.account.spending
     admission = spending.admit(prepared.request, prepared.segments.segments)
     if admission.request is None:
         return SendOutcome(
@@ -158,9 +160,9 @@ async def async_send(
     numbers = len(admission.request.numbers)
     try:
         # Each request's messages are followed as soon as it is accepted: 10,000 per loop step.
-        result = await entry.runtime_data.client.send_sms(
+        result = await entry.runtime_data.account.client.send_sms(
             [admission.request],
-            partial(entry.runtime_data.tracker.async_track, origin=origin),
+            partial(entry.runtime_data.account.tracker.async_track, origin=origin),
         )
     except EimsError as err:
         accepted: SendResult | None = None
@@ -175,7 +177,7 @@ async def async_send(
             )
             # Earlier batches went out: their ids are tracked like any send.
             async_note_sent(hass, entry, accepted, origin)
-            await entry.runtime_data.tracker.async_flush()
+            await entry.runtime_data.account.tracker.async_flush()
         # Only a failed connect proves nothing was sent; anything later may have sent it.
         if isinstance(cause, EimsConnectionError) and not isinstance(
             cause, EimsCannotConnectError
@@ -205,7 +207,7 @@ async def async_send(
     async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
     async_note_sent(hass, entry, result, origin)
     # On disk before the caller hears of the ids: a crash now loses none of them.
-    await entry.runtime_data.tracker.async_flush()
+    await entry.runtime_data.account.tracker.async_flush()
     return SendOutcome(
         result=result,
         invalid=prepared.invalid,
