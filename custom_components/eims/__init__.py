@@ -8,6 +8,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .account import EimsAccount
+from .card import async_register_card
 from .connection import async_create_client
 from .const import CONF_ASSIST, CONF_ENABLED, DOMAIN, LOGGER
 from .coordinator import EimsBalanceCoordinator, EimsMessagesCoordinator
@@ -25,6 +26,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the EIMS integration."""
     async_setup_services(hass)
     async_setup_notify_services(hass, config)
+    await async_register_card(hass)
     return True
 
 

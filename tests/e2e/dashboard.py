@@ -8,9 +8,9 @@ from .hass_api import HassApi
 
 
 def account_view(
-    device_name: str, entities: dict[str, str], names: dict[str, str]
+    entry_id: str, device_name: str, entities: dict[str, str], names: dict[str, str]
 ) -> dict[str, Any]:
-    """Return a sections view: the balances, what was sent and how it went, what came in.
+    """Return a sections view: the conversations, balances, what was sent, what came in.
 
     `entities` and `names` are keyed by the entities' description keys ("balance"...).
     """
@@ -36,6 +36,16 @@ def account_view(
         "path": "sms",
         "max_columns": 3,
         "sections": [
+            {
+                "type": "grid",
+                "cards": [
+                    {
+                        "type": "custom:eims-conversations-card",
+                        "config_entry_id": entry_id,
+                        "grid_options": {"columns": 12},
+                    }
+                ],
+            },
             {
                 "type": "grid",
                 "cards": [

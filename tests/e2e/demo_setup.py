@@ -48,7 +48,10 @@ async def add_demo(hass_api: HassApi, simulator_port: int) -> bool:
         for key, entity_id in entities.items()
     }
     await create_dashboard(
-        hass_api, DASHBOARD_PATH, "SMS", [account_view(device_name, entities, names)]
+        hass_api,
+        DASHBOARD_PATH,
+        "SMS",
+        [account_view(entry_id, device_name, entities, names)],
     )
     return True
 

@@ -284,7 +284,10 @@ async def _screenshot_dashboard(
         for key, entity_id in entities.items()
     }
     await create_dashboard(
-        hass_api, DASHBOARD_PATH, "SMS", [account_view(device_name, entities, names)]
+        hass_api,
+        DASHBOARD_PATH,
+        "SMS",
+        [account_view(entry_id, device_name, entities, names)],
     )
     url = f"{hass_api.hass_url}/{DASHBOARD_PATH}/sms"
     visit = await screenshot(
