@@ -6,19 +6,22 @@ One Home Assistant serves the whole session (it takes seconds to start); each te
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 import os
 from pathlib import Path
+import re
 import secrets
 import sys
+from typing import Any
 
 import aiohttp
+from playwright.async_api import Page
 import pytest
 import pytest_socket
 
-from .browser import Browser, open_browser
+from .browser import logged_in_page
 from .hass_api import HassApi
 from .hass_config import HASS_TIME_ZONE, REPO, prepare_config_dir
 from .local_processes import LOOPBACK, free_port, start_logged, stop, wait_for_port
@@ -35,6 +38,9 @@ HASS_COMMAND = (
 SIMULATOR_ACCOUNT = "demo"
 # Screenshots of every step; a second run (another Home Assistant version) can keep its own.
 ARTIFACTS = Path(os.environ.get("EIMS_E2E_ARTIFACTS", REPO / "artifacts"))
+# A failed test's Playwright trace and last picture, in a folder named for the test.
+FAILURES = ARTIFACTS / "failures"
+_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,16 @@ class E2eStack:
     simulator_account: str
     # Random, so a test can check it never shows up in a log.
     simulator_password: str = field(repr=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test, so its page fixture knows whether it failed."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -156,10 +172,45 @@ async def hass_api(e2e_stack: E2eStack) -> AsyncIterator[HassApi]:
 
 
 @pytest.fixture
-async def browser(e2e_stack: E2eStack) -> AsyncIterator[Browser]:
-    """A Chromium tab logged in as the owner; pictures of failed steps go to artifacts/."""
-    async with open_browser(
+def frontend_settings() -> dict[str, Any]:
+    """Frontend settings the page starts with (localStorage); a module overrides this."""
+    return {}
+
+
+@pytest.fixture
+def refused_requests() -> list[str]:
+    """The URLs the page asked for beyond 127.0.0.1 (all refused)."""
+    return []
+
+
+@pytest.fixture
+async def page(
+    request: pytest.FixtureRequest,
+    e2e_stack: E2eStack,
+    frontend_settings: dict[str, Any],
+    refused_requests: list[str],
+) -> AsyncIterator[Page]:
+    """A Chromium tab logged in as the owner, traced: a failed test leaves its trace and picture."""
+    async with logged_in_page(
         e2e_stack.tokens.for_browser(e2e_stack.hass_url),
-        screenshots=ARTIFACTS / "failures",
-    ) as browser:
-        yield browser
+        settings=frontend_settings,
+        refused=refused_requests,
+    ) as page:
+        await page.context.tracing.start(screenshots=True, snapshots=True)
+        try:
+            yield page
+        finally:
+            reports = request.node.stash.get(_REPORTS, {}).values()
+            if any(report.failed for report in reports):
+                folder = FAILURES / re.sub(r"[^\w.-]+", "-", request.node.nodeid)
+                try:
+                    await page.screenshot(path=folder / "failure.png", full_page=True)
+                finally:
+                    await page.context.tracing.stop(path=folder / "trace.zip")
+                # The viewer is served on 127.0.0.1 for any browser to open.
+                sys.stderr.write(
+                    f"Playwright trace: .venv/bin/playwright show-trace --host 127.0.0.1"
+                    f" --port 9323 {folder / 'trace.zip'}\n"
+                )
+            else:
+                await page.context.tracing.stop()

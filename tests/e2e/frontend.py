@@ -5,77 +5,105 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+import re
 from typing import Any
 
-from .browser import Browser, Step, css, role, text
+from playwright.async_api import Locator, Page, expect
+
+from .browser import shown_text
 from .gateway_entry import DOMAIN
 
 INTEGRATION_PAGE = f"/config/integrations/integration/{DOMAIN}"
-DIALOG = css("dialog-data-entry-flow")
-# The form of the flow step the dialog shows now; its `data` is what Submit sends.
-FLOW_FORM = css("step-flow-form ha-form")
 
 
-def field(label_text: str) -> Step:
-    """Return a step: the form field (a selector) labelled `label_text` (case matters)."""
-    return css("ha-selector", has_text=label_text, match_case=True)
+def dialog(page: Page) -> Locator:
+    """Return the config, options or subentry flow's dialog."""
+    return page.locator("dialog-data-entry-flow")
 
 
-async def open_integration_page(browser: Browser, hass_url: str) -> None:
+def flow_form(page: Page) -> Locator:
+    """Return the form of the flow step the dialog shows now; its `data` is what Submit sends.
+
+    The first one: a section's fields are a form within it.
+    """
+    return page.locator("step-flow-form ha-form").first
+
+
+def field(form: Locator, label_text: str) -> Locator:
+    """Return the form field (a selector) labelled `label_text`.
+
+    Case matters: "Port" is not the "port" of another field's help.
+    """
+    return form.locator("ha-selector").filter(
+        has_text=re.compile(re.escape(label_text))
+    )
+
+
+async def open_integration_page(page: Page, hass_url: str) -> None:
     """Open Settings > Devices & services > EIMS SMS Gateway."""
-    await browser.goto(f"{hass_url}{INTEGRATION_PAGE}")
-    await browser.wait(text("EIMS SMS Gateway"))
+    await page.goto(f"{hass_url}{INTEGRATION_PAGE}")
+    await expect(page.get_by_text("EIMS SMS Gateway").first).to_be_visible()
 
 
-async def open_add_recipient(browser: Browser, hass_url: str, name: str) -> None:
+async def open_add_recipient(page: Page, hass_url: str, name: str) -> None:
     """Open Add recipient on the integration's page, give the name, open the first number field."""
-    await open_integration_page(browser, hass_url)
-    await browser.click(role("button", "Add recipient"))
-    await wait_for_form(browser, "Add an SMS recipient")
-    await fill_field(browser, "Name", name)
+    await open_integration_page(page, hass_url)
+    await page.get_by_role("button", name="Add recipient").click()
+    await wait_for_form(page, "Add an SMS recipient")
+    await fill_field(page, "Name", name)
     # A multiple text field starts empty: its button adds the first input.
-    await browser.click(FLOW_FORM, role("button", "Add Phone number", exact=True))
+    await (
+        flow_form(page)
+        .get_by_role("button", name="Add Phone number", exact=True)
+        .click()
+    )
 
 
-async def wait_for_form(browser: Browser, title: str) -> None:
+async def wait_for_form(page: Page, title: str) -> None:
     """Wait until the dialog shows the form titled `title`, its fields drawn."""
-    await browser.wait(DIALOG, text(title))
-    await browser.wait(FLOW_FORM)
-    await browser.settle()
+    await expect(dialog(page).get_by_text(title).first).to_be_visible()
+    await expect(flow_form(page).locator("ha-selector").first).to_be_visible()
 
 
-async def form_data(browser: Browser) -> dict[str, Any]:
+async def form_data(page: Page) -> dict[str, Any]:
     """Return what the dialog's form would submit now."""
-    data: dict[str, Any] = await browser.evaluate("form => form.data", FLOW_FORM)
+    data: dict[str, Any] = await flow_form(page).evaluate("form => form.data")
     return data
 
 
-async def dialog_text(browser: Browser) -> str:
+async def dialog_text(page: Page) -> str:
     """Return the text the dialog shows, one block a line."""
-    return await browser.inner_text(DIALOG)
+    return await shown_text(dialog(page))
 
 
-async def field_text(browser: Browser, label_text: str) -> str:
+async def field_text(page: Page, label_text: str) -> str:
     """Return what the field labelled `label_text` shows: its label, value and helper."""
-    return await browser.inner_text(FLOW_FORM, field(label_text))
+    return await shown_text(field(flow_form(page), label_text).first)
 
 
-async def fill_field(browser: Browser, label_text: str, value: str) -> None:
+async def fill_field(page: Page, label_text: str, value: str) -> None:
     """Type `value` into the text or number field labelled `label_text`."""
-    await browser.fill(value, FLOW_FORM, field(label_text), css("input"))
+    await field(flow_form(page), label_text).locator("input").first.fill(value)
 
 
-async def choose(browser: Browser, label_text: str, option: str) -> None:
+async def choose(page: Page, label_text: str, option: str) -> None:
     """Pick `option` in the drop-down field labelled `label_text`."""
-    await browser.click(FLOW_FORM, field(label_text))
-    await browser.click(text(option, exact=True))
-    await browser.settle()
+    await field(flow_form(page), label_text).first.click()
+    await page.get_by_text(option, exact=True).first.click()
 
 
-async def submit(browser: Browser, button: str = "Submit") -> None:
-    """Press the dialog's submit button and wait for the answer to be drawn."""
-    await browser.click(DIALOG, role("button", button, exact=True))
-    await browser.settle(500)
+async def submit(page: Page, until: str) -> None:
+    """Press the dialog's Submit button and wait until the dialog shows `until` (its answer)."""
+    await dialog(page).get_by_role("button", name="Submit", exact=True).click()
+    await expect(dialog(page)).to_contain_text(until)
+
+
+async def finish(page: Page) -> None:
+    """Press the dialog's Finish button; wait until it is closed and out of the history."""
+    await dialog(page).get_by_role("button", name="Finish").click()
+    # A closed dialog steps back over the history entry it added: a page opened before that
+    # step would be left again (Page.goto: net::ERR_ABORTED).
+    await page.wait_for_function("() => !history.state?.dialog")
 
 
 async def stored_options(

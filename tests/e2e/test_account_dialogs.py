@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .browser import Browser, css, role, text
+from playwright.async_api import Page
+
+from .browser import picture
 from .conftest import ARTIFACTS, E2eStack
 from .frontend import (
-    DIALOG,
     dialog_text,
     fill_field,
     form_data,
@@ -30,23 +31,23 @@ async def _entries(hass_api: HassApi) -> list[dict[str, object]]:
 
 
 async def test_add_account_wrong_password_then_right(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """Add integration > EIMS: a wrong password is named and loses nothing; the right one adds it."""
     await remove_entries(hass_api)
-    await browser.goto(f"{hass_api.hass_url}/config/integrations/dashboard")
-    await browser.click(role("button", "Add integration"))
-    await browser.fill("EIMS", css("dialog-add-integration"), css("input"))
-    await browser.click(css("dialog-add-integration"), text("EIMS SMS Gateway"))
-    await wait_for_form(browser, "Connect an EIMS account")
-    await fill_field(browser, "Gateway URL or host", "127.0.0.1")
-    await fill_field(browser, "Port", str(e2e_stack.simulator_port))
-    await fill_field(browser, "Account", e2e_stack.simulator_account)
-    await fill_field(browser, "Password", WRONG_PASSWORD)
-    await submit(browser)
-    await browser.wait(DIALOG, text("The gateway refused the account or password"))
+    await page.goto(f"{hass_api.hass_url}/config/integrations/dashboard")
+    await page.get_by_role("button", name="Add integration").click()
+    add_integration = page.locator("dialog-add-integration")
+    await add_integration.locator("input").fill("EIMS")
+    await add_integration.get_by_text("EIMS SMS Gateway").first.click()
+    await wait_for_form(page, "Connect an EIMS account")
+    await fill_field(page, "Gateway URL or host", "127.0.0.1")
+    await fill_field(page, "Port", str(e2e_stack.simulator_port))
+    await fill_field(page, "Account", e2e_stack.simulator_account)
+    await fill_field(page, "Password", WRONG_PASSWORD)
+    await submit(page, "The gateway refused the account or password")
     # Nothing typed is lost: the form comes back as it was sent.
-    assert await form_data(browser) == {
+    assert await form_data(page) == {
         "host": "127.0.0.1",
         "port": e2e_stack.simulator_port,
         "ssl": False,
@@ -54,15 +55,14 @@ async def test_add_account_wrong_password_then_right(
         "account": e2e_stack.simulator_account,
         "password": WRONG_PASSWORD,
     }
-    await browser.screenshot(ARTIFACTS / "add-account-wrong-password.png")
+    await picture(page, ARTIFACTS / "add-account-wrong-password.png")
     assert await _entries(hass_api) == []
 
-    await fill_field(browser, "Password", e2e_stack.simulator_password)
-    await submit(browser)
-    await browser.wait(DIALOG, text("The account is set up"))
-    shown = await dialog_text(browser)
+    await fill_field(page, "Password", e2e_stack.simulator_password)
+    await submit(page, "The account is set up")
+    shown = await dialog_text(page)
     assert f"{hass_api.hass_url}/api/webhook/" in shown
-    await browser.screenshot(ARTIFACTS / "add-account-done.png")
+    await picture(page, ARTIFACTS / "add-account-done.png")
     [entry] = await _entries(hass_api)
     assert entry["title"] == f"{e2e_stack.simulator_account} @ 127.0.0.1"
     balance = (await entity_ids(hass_api, str(entry["entry_id"])))["balance"]
@@ -74,7 +74,7 @@ async def test_add_account_wrong_password_then_right(
 
 
 async def test_reauth_in_the_frontend(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """A changed password asks the user to sign in again; the new one brings it back."""
     await remove_entries(hass_api)
@@ -92,17 +92,15 @@ async def test_reauth_in_the_frontend(
         await wait_for_state(
             hass_api, balance, lambda state: state["state"] == "unavailable"
         )
-        await open_integration_page(browser, hass_api.hass_url)
-        await browser.click(role("button", "Reconfigure"))
-        await wait_for_form(browser, "Sign in to")
-        await fill_field(browser, "Password", WRONG_PASSWORD)
-        await submit(browser)
-        await browser.wait(DIALOG, text("The gateway refused the account or password"))
-        await browser.screenshot(ARTIFACTS / "reauth-wrong-password.png")
-        await fill_field(browser, "Password", new_password)
-        await submit(browser)
-        await browser.wait(DIALOG, text("Re-authentication was successful"))
-        await browser.screenshot(ARTIFACTS / "reauth-done.png")
+        await open_integration_page(page, hass_api.hass_url)
+        await page.get_by_role("button", name="Reconfigure").click()
+        await wait_for_form(page, "Sign in to")
+        await fill_field(page, "Password", WRONG_PASSWORD)
+        await submit(page, "The gateway refused the account or password")
+        await picture(page, ARTIFACTS / "reauth-wrong-password.png")
+        await fill_field(page, "Password", new_password)
+        await submit(page, "Re-authentication was successful")
+        await picture(page, ARTIFACTS / "reauth-done.png")
         await wait_for_state(hass_api, balance)
     finally:
         await hass_api.simulator_control(
@@ -115,24 +113,26 @@ async def test_reauth_in_the_frontend(
 
 
 async def test_reconfigure_entry_in_the_frontend(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """⋮ > Reconfigure takes the gateway as a URL; the entry keeps its account."""
     await remove_entries(hass_api)
     entry_id = await add_entry(hass_api, e2e_stack)
-    await open_integration_page(browser, hass_api.hass_url)
-    await browser.click(css("ha-config-entry-row"), role("button", "Menu"))
-    await browser.click(text("Reconfigure", exact=True))
-    await wait_for_form(browser, "Change the gateway address")
+    await open_integration_page(page, hass_api.hass_url)
+    await (
+        page.locator("ha-config-entry-row")
+        .get_by_role("button", name="Menu")
+        .first.click()
+    )
+    await page.get_by_text("Reconfigure", exact=True).click()
+    await wait_for_form(page, "Change the gateway address")
     url = f"http://localhost:{e2e_stack.simulator_port}"
-    await fill_field(browser, "Gateway URL or host", "not a host")
-    await submit(browser)
-    await browser.wait(DIALOG, text("Enter a host name or an http:// or https:// URL"))
-    await browser.screenshot(ARTIFACTS / "reconfigure-entry-invalid-host.png")
-    await fill_field(browser, "Gateway URL or host", url)
-    await submit(browser)
-    await browser.wait(DIALOG, text("Reconfiguration was successful"))
-    await browser.screenshot(ARTIFACTS / "reconfigure-entry-done.png")
+    await fill_field(page, "Gateway URL or host", "not a host")
+    await submit(page, "Enter a host name or an http:// or https:// URL")
+    await picture(page, ARTIFACTS / "reconfigure-entry-invalid-host.png")
+    await fill_field(page, "Gateway URL or host", url)
+    await submit(page, "Reconfiguration was successful")
+    await picture(page, ARTIFACTS / "reconfigure-entry-done.png")
     [entry] = await _entries(hass_api)
     assert entry["entry_id"] == entry_id
     assert entry["title"] == f"{e2e_stack.simulator_account} @ localhost"

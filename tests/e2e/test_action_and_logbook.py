@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .browser import Browser, Step, css, role, text
+from playwright.async_api import Locator, Page, expect
+
+from .browser import picture, shown_text
 from .conftest import ARTIFACTS, SIMULATOR_ACCOUNT as ACCOUNT, E2eStack
 from .gateway_entry import DOMAIN, add_entry, entity_ids, remove_entries, wait_for_state
 from .hass_api import HassApi
@@ -18,8 +21,6 @@ MESSAGE = "Sent from Developer tools"
 UI_MESSAGE = "Sent from Developer tools, UI mode"
 INBOUND_SENDER = "+31687654321"
 INBOUND_TEXT = "STATUS please"
-EDITOR = css("ha-code-editor .cm-content")
-ACTION_FORM = css("ha-service-control")
 # The icons an element draws: every `icon` set in it, its shadow roots included.
 ICONS_IN = """element => {
   const icons = [];
@@ -33,28 +34,29 @@ ICONS_IN = """element => {
 
 
 async def test_send_sms_from_developer_tools(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """The action in YAML mode reaches the gateway once; its response shows the message ID."""
     await remove_entries(hass_api)
     entry_id = await add_entry(hass_api, e2e_stack)
     sent_before = await _sent_count(hass_api)
-    await browser.goto(f"{hass_api.hass_url}/config/tools/action")
-    await browser.click(role("button", "YAML mode"))
-    await browser.click(EDITOR)
-    await browser.press("Control+a")
-    await browser.type(
+    await page.goto(f"{hass_api.hass_url}/config/tools/action")
+    await page.get_by_role("button", name="YAML mode").click()
+    editor = page.locator("ha-code-editor .cm-content")
+    await editor.click()
+    await page.keyboard.press("Control+a")
+    # Typed key by key: the code editor takes no fill.
+    await editor.press_sequentially(
         f"action: {DOMAIN}.send_sms\n"
-        f'data: {{config_entry_id: {entry_id}, numbers: "{RECIPIENT}", message: "{MESSAGE}"}}',
-        EDITOR,
+        f'data: {{config_entry_id: {entry_id}, numbers: "{RECIPIENT}", message: "{MESSAGE}"}}'
     )
-    await browser.click(role("button", "Perform action"))
-    await _assert_sent_once(hass_api, browser, sent_before, MESSAGE)
-    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms.png")
+    await page.get_by_role("button", name="Perform action").click()
+    await _assert_sent_once(hass_api, page, sent_before, MESSAGE)
+    await picture(page, ARTIFACTS / "developer-tools-send-sms.png")
 
 
 async def test_send_sms_from_developer_tools_ui_mode(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """The action in UI mode, as the README shows it: pick it, pick the account, fill, perform."""
     await remove_entries(hass_api)
@@ -67,25 +69,29 @@ async def test_send_sms_from_developer_tools_ui_mode(
         if entry["entry_id"] == entry_id
     ]
     sent_before = await _sent_count(hass_api)
-    await browser.goto(f"{hass_api.hass_url}/config/tools/action")
-    await browser.click(css("ha-service-picker"))
-    await browser.fill(f"{DOMAIN}.send_sms", css("ha-picker-combo-box"), css("input"))
-    await browser.click(css("ha-picker-combo-box"), text("Send SMS", exact=True))
-    await browser.wait(ACTION_FORM, _row("Account"))
-    await browser.click(ACTION_FORM, _row("Account"), css("ha-config-entry-picker"))
-    await browser.click(css("ha-picker-combo-box"), text(entry["title"], exact=True))
-    await browser.click(ACTION_FORM, _row("Numbers"), role("button"))
-    await browser.fill(RECIPIENT, ACTION_FORM, _row("Numbers"), css("input"))
-    await browser.fill(UI_MESSAGE, ACTION_FORM, _row("Message"), css("textarea"))
-    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms-ui.png")
-    await browser.click(role("button", "Perform action"))
-    await _assert_sent_once(hass_api, browser, sent_before, UI_MESSAGE)
-    await browser.screenshot(ARTIFACTS / "developer-tools-send-sms-ui-done.png")
+    await page.goto(f"{hass_api.hass_url}/config/tools/action")
+    await page.locator("ha-service-picker").click()
+    picker = page.locator("ha-picker-combo-box")
+    await picker.locator("input").fill(f"{DOMAIN}.send_sms")
+    await picker.get_by_text("Send SMS", exact=True).click()
+    await _row(page, "Account").locator("ha-config-entry-picker").click()
+    await picker.get_by_text(entry["title"], exact=True).click()
+    await _row(page, "Numbers").get_by_role("button").first.click()
+    await _row(page, "Numbers").locator("input").first.fill(RECIPIENT)
+    await _row(page, "Message").locator("textarea").fill(UI_MESSAGE)
+    await picture(page, ARTIFACTS / "developer-tools-send-sms-ui.png")
+    await page.get_by_role("button", name="Perform action").click()
+    await _assert_sent_once(hass_api, page, sent_before, UI_MESSAGE)
+    await picture(page, ARTIFACTS / "developer-tools-send-sms-ui-done.png")
 
 
-def _row(name: str) -> Step:
-    """Return a step: the action form's row of the field named `name` (its heading)."""
-    return css("ha-settings-row", has_text=name, match_case=True)
+def _row(page: Page, name: str) -> Locator:
+    """Return the action form's row of the field named `name` (its heading; case matters)."""
+    return (
+        page.locator("ha-service-control ha-settings-row")
+        .filter(has_text=re.compile(re.escape(name)))
+        .first
+    )
 
 
 async def _sent_count(hass_api: HassApi) -> int:
@@ -96,13 +102,13 @@ async def _sent_count(hass_api: HassApi) -> int:
 
 
 async def _assert_sent_once(
-    hass_api: HassApi, browser: Browser, sent_before: int, message: str
+    hass_api: HassApi, page: Page, sent_before: int, message: str
 ) -> None:
     """The gateway got `message` once, to RECIPIENT; the response in view shows its ID."""
-    await browser.wait(text("success: 1"))
+    response = page.get_by_text("success: 1").first
+    await expect(response).to_be_visible()
     # The page scrolls inside its panel: the response is brought into the picture.
-    await browser.scroll_to(text("success: 1"))
-    await browser.settle()
+    await response.scroll_into_view_if_needed()
     sent = await hass_api.simulator_control(f"/sent?account={ACCOUNT}", method="GET")
     [submission] = sent[sent_before:]
     assert [n.removeprefix("+") for n in submission["numbers"]] == [
@@ -112,12 +118,14 @@ async def _assert_sent_once(
         f"/messages?account={ACCOUNT}", method="GET"
     )
     assert [m["content"] for m in messages if m["id"] in submission["ids"]] == [message]
-    shown = await browser.inner_text(css("developer-tools-action, ha-panel-config"))
+    shown = await shown_text(
+        page.locator("developer-tools-action, ha-panel-config").first
+    )
     assert f"id: {submission['ids'][0]}" in shown
 
 
 async def test_logbook_shows_received_sms_with_its_icon(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """A received SMS is one logbook line: the account, the sender, the text and an icon."""
     await remove_entries(hass_api)
@@ -140,19 +148,19 @@ async def test_logbook_shows_received_sms_with_its_icon(
     [logged] = await _logbook_entries(hass_api, line)
     assert logged["icon"] == "mdi:message-arrow-left"
     assert logged["name"] == f"{e2e_stack.simulator_account} @ 127.0.0.1"
-    await browser.goto(f"{hass_api.hass_url}/logbook")
-    await browser.wait(text(line))
-    entry = css(".entry-container", has_text=line)
-    icons = await browser.evaluate(ICONS_IN, css("ha-logbook-renderer"), entry)
-    await browser.screenshot(ARTIFACTS / "logbook.png")
+    await page.goto(f"{hass_api.hass_url}/logbook")
+    entry = (
+        page.locator("ha-logbook-renderer .entry-container").filter(has_text=line).first
+    )
+    await expect(entry).to_be_visible()
+    icons = await entry.evaluate(ICONS_IN)
+    await picture(page, ARTIFACTS / "logbook.png")
     assert "mdi:message-arrow-left" in icons
     # The browser runs in Home Assistant's zone, so the page shows the time hass logged.
-    zone = await browser.evaluate(
-        "() => Intl.DateTimeFormat().resolvedOptions().timeZone", css("body")
-    )
+    zone = await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
     assert zone == HASS_TIME_ZONE
     logged_at = datetime.fromisoformat(logged["when"]).astimezone(ZoneInfo(zone))
-    shown = await browser.inner_text(css("ha-logbook-renderer"), entry)
+    shown = await shown_text(entry)
     assert logged_at.strftime("%H:%M") in shown, (logged_at, shown)
 
 

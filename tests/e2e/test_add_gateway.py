@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .browser import screenshot
+from playwright.async_api import Page, expect
+
+from .browser import picture
 from .conftest import E2eStack
 from .gateway_entry import (
     DOMAIN,
@@ -62,7 +64,7 @@ async def test_home_assistant_is_onboarded_and_finds_the_integration(
 
 
 async def test_add_gateway_account_shows_its_balance(
-    hass_api: HassApi, e2e_stack: E2eStack
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page, refused_requests: list[str]
 ) -> None:
     """The config flow against the simulator creates an entry whose balance sensor is right."""
     await remove_entries(hass_api)
@@ -88,15 +90,13 @@ async def test_add_gateway_account_shows_its_balance(
     assert Decimal(state["state"]) == Decimal(gateway["balance"])
 
     device = await device_of(hass_api, entry_id)
-    visit = await screenshot(
-        f"{hass_api.hass_url}{OVERVIEW_DEVICES}",
-        e2e_stack.tokens.for_browser(hass_api.hass_url),
-        FIRST_BALANCE_PNG,
-        wait_for_selectors=["hui-view"],
-        wait_for_texts=[device["name_by_user"] or device["name"], "Balance"],
-    )
-    assert visit.final_url == f"{hass_api.hass_url}{OVERVIEW_DEVICES}"
-    assert visit.blocked == []
+    await page.goto(f"{hass_api.hass_url}{OVERVIEW_DEVICES}")
+    await expect(page.locator("hui-view")).to_be_visible()
+    for shown in (device["name_by_user"] or device["name"], "Balance"):
+        await expect(page.get_by_text(shown).first).to_be_visible()
+    await picture(page, FIRST_BALANCE_PNG, full_page=True)
+    assert page.url == f"{hass_api.hass_url}{OVERVIEW_DEVICES}"
+    assert refused_requests == []
     assert FIRST_BALANCE_PNG.stat().st_size > 10_000
     hass_log = (e2e_stack.config_dir / "home-assistant.log").read_text()
     assert e2e_stack.simulator_password not in hass_log

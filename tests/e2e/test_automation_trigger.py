@@ -7,8 +7,9 @@ import json
 from typing import Any
 
 import aiohttp
+from playwright.async_api import Page, expect
 
-from .browser import Browser, css, role, text
+from .browser import picture
 from .conftest import ARTIFACTS, E2eStack
 from .gateway_entry import add_entry, entity_ids, remove_entries
 from .hass_api import HassApi
@@ -24,8 +25,8 @@ TRIGGERS = {
         {"config_entry_id", "ask_id"},
     ),
 }
-PICKER = css("ha-dialog, ha-wa-dialog, ha-adaptive-dialog")
-TEXT_INPUT = css("input:not([type=checkbox])")
+PICKER = "ha-dialog, ha-wa-dialog, ha-adaptive-dialog"
+TEXT_INPUT = "input:not([type=checkbox])"
 NAME = "Garage by SMS"
 MUM = "+447911123456"
 
@@ -48,20 +49,18 @@ async def trigger_descriptions(e2e_stack: E2eStack) -> dict[str, Any]:
     return event
 
 
-async def fill_list_field(browser: Browser, label: str, value: str) -> None:
+async def fill_list_field(page: Page, label: str, value: str) -> None:
     """Turn an optional list field on, add an item and type `value` into it."""
-    row = css("ha-settings-row", has_text=label)
-    await browser.click(row, css("ha-checkbox"))
-    await browser.click(row, role("button", "Add"))
-    await browser.fill(value, row, TEXT_INPUT)
+    row = page.locator("ha-settings-row").filter(has_text=label).first
+    await row.locator("ha-checkbox").first.click()
+    await row.get_by_role("button", name="Add").first.click()
+    await row.locator(TEXT_INPUT).first.fill(value)
 
 
-async def saved_automation_id(browser: Browser) -> str:
+async def saved_automation_id(page: Page) -> str:
     """Return the id the editor's address shows once the new automation is saved."""
-    async with asyncio.timeout(30):
-        while (url := (await browser.status()).final_url).endswith("/new"):
-            await asyncio.sleep(0.2)
-    return url.rsplit("/", 1)[-1]
+    await page.wait_for_url(lambda url: not url.endswith("/new"))
+    return page.url.rsplit("/", 1)[-1]
 
 
 async def wait_for_traces(
@@ -79,7 +78,7 @@ async def wait_for_traces(
 
 
 async def test_editor_creates_sms_trigger(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """Pick "SMS received", set From and Keywords, save: it runs for that sender's keyword only."""
     await remove_entries(hass_api)
@@ -91,25 +90,25 @@ async def test_editor_creates_sms_trigger(
     for key, (_, fields) in TRIGGERS.items():
         assert set(descriptions[key]["fields"]) == fields, key
 
-    await browser.goto(f"{hass_api.hass_url}/config/automation/edit/new")
-    await browser.click(role("button", "Add trigger"))
-    await browser.fill("SMS", PICKER, TEXT_INPUT)
+    await page.goto(f"{hass_api.hass_url}/config/automation/edit/new")
+    await page.get_by_role("button", name="Add trigger").click()
+    picker = page.locator(PICKER)
+    await picker.locator(TEXT_INPUT).first.fill("SMS")
     for name, _ in TRIGGERS.values():
-        await browser.wait(PICKER, text(name, exact=True))
-    await browser.screenshot(ARTIFACTS / "automation-trigger-picker.png")
-    await browser.click(PICKER, text("SMS received", exact=True))
-    await fill_list_field(browser, "From", "+44 7911 123456")
-    await fill_list_field(browser, "Keywords", "garage close")
-    await browser.wait(text("a group named room gives trigger.room"))
-    await browser.screenshot(ARTIFACTS / "automation-sms-trigger.png")
-    await browser.click(role("button", "Save"))
-    await browser.fill(
-        NAME, css("ha-dialog, ha-wa-dialog", has_text="Name"), TEXT_INPUT
-    )
-    await browser.click(
-        css("ha-dialog, ha-wa-dialog", has_text="Name"), role("button", "Save")
-    )
-    automation_id = await saved_automation_id(browser)
+        await expect(picker.get_by_text(name, exact=True).first).to_be_visible()
+    await picture(page, ARTIFACTS / "automation-trigger-picker.png")
+    await picker.get_by_text("SMS received", exact=True).first.click()
+    await fill_list_field(page, "From", "+44 7911 123456")
+    await fill_list_field(page, "Keywords", "garage close")
+    await expect(
+        page.get_by_text("a group named room gives trigger.room").first
+    ).to_be_visible()
+    await picture(page, ARTIFACTS / "automation-sms-trigger.png")
+    await page.get_by_role("button", name="Save").first.click()
+    name_dialog = page.locator("ha-dialog, ha-wa-dialog").filter(has_text="Name").first
+    await name_dialog.locator(TEXT_INPUT).first.fill(NAME)
+    await name_dialog.get_by_role("button", name="Save").first.click()
+    automation_id = await saved_automation_id(page)
     config = await hass_api.rest(
         "GET", f"/api/config/automation/config/{automation_id}"
     )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+from playwright.async_api import Page, expect
 import pytest
 
-from .browser import open_browser, role, text
+from .browser import picture
 from .conftest import ARTIFACTS, E2eStack
-from .frontend import DIALOG, dialog_text, open_integration_page, wait_for_form
+from .frontend import dialog, dialog_text, open_integration_page, wait_for_form
 from .gateway_entry import add_entry, remove_entries
 from .hass_api import HassApi
 from .hass_config import REPO
@@ -32,9 +34,15 @@ ADD_ITEM = {
 }
 
 
+@pytest.fixture
+def frontend_settings(language: str) -> dict[str, Any]:
+    """The profile's language, as the frontend keeps it."""
+    return {"selectedLanguage": language}
+
+
 @pytest.mark.parametrize("language", CONFIGURE)
 async def test_options_dialog_speaks_the_users_language(
-    hass_api: HassApi, e2e_stack: E2eStack, language: str
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page, language: str
 ) -> None:
     """With the profile's language set, Configure shows our translation, every text rendered.
 
@@ -46,25 +54,20 @@ async def test_options_dialog_speaks_the_users_language(
     ]["step"]["init"]
     await remove_entries(hass_api)
     await add_entry(hass_api, e2e_stack)
-    async with open_browser(
-        e2e_stack.tokens.for_browser(e2e_stack.hass_url),
-        screenshots=ARTIFACTS / "failures",
-        local_storage={"selectedLanguage": language},
-    ) as browser:
-        await open_integration_page(browser, e2e_stack.hass_url)
-        await browser.click(role("button", CONFIGURE[language]))
-        await wait_for_form(browser, init["title"])
-        await browser.click(DIALOG, text(init["sections"]["assist"]["name"]))
-        assist = init["sections"]["assist"]["data"]
-        add_trusted_number = role(
-            "button",
-            ADD_ITEM[language].format(item=assist["trusted_numbers"]),
-            exact=True,
-        )
-        await browser.wait(DIALOG, add_trusted_number)
-        await browser.scroll_to(DIALOG, add_trusted_number)
-        shown = await dialog_text(browser)
-        await browser.screenshot(ARTIFACTS / f"options-{language}.png")
+    await open_integration_page(page, e2e_stack.hass_url)
+    await page.get_by_role("button", name=CONFIGURE[language]).click()
+    await wait_for_form(page, init["title"])
+    await dialog(page).get_by_text(init["sections"]["assist"]["name"]).first.click()
+    assist = init["sections"]["assist"]["data"]
+    add_trusted_number = dialog(page).get_by_role(
+        "button",
+        name=ADD_ITEM[language].format(item=assist["trusted_numbers"]),
+        exact=True,
+    )
+    await expect(add_trusted_number).to_be_visible()
+    await add_trusted_number.scroll_into_view_if_needed()
+    shown = await dialog_text(page)
+    await picture(page, ARTIFACTS / f"options-{language}.png")
     for label in (
         *init["data"].values(),
         init["sections"]["assist"]["name"],

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from .browser import Browser, text
+from playwright.async_api import Page, expect
+
+from .browser import picture
 from .conftest import ARTIFACTS, E2eStack
-from .frontend import DIALOG, dialog_text, fill_field, open_add_recipient, submit
+from .frontend import dialog, dialog_text, fill_field, open_add_recipient, submit
 from .gateway_entry import add_entry, remove_entries
 from .hass_api import HassApi
 
 
 async def test_recipient_success_dialog_names_its_action(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """Add recipient → name, a foreign number, saved as read → the dialog names notify.eims_<name>."""
     await remove_entries(hass_api)
     await add_entry(hass_api, e2e_stack)
-    await open_add_recipient(browser, hass_api.hass_url, "Night shift")
-    await fill_field(browser, "Phone number", "+447911123456")
-    await submit(browser)
+    await open_add_recipient(page, hass_api.hass_url, "Night shift")
+    await fill_field(page, "Phone number", "+447911123456")
     # Home Assistant's country is NL: a +44 number (a Guernsey one) is saved once confirmed.
-    await browser.wait(DIALOG, text("Check the numbers"))
-    assert "+447911123456 → +44 7911 123456 (GG)" in await dialog_text(browser)
-    await browser.screenshot(ARTIFACTS / "recipient-check-numbers.png")
-    await browser.click(DIALOG, text("Save these numbers", exact=True))
-    await browser.wait(DIALOG, text("notify.eims_night_shift"))
-    assert "Alerts, notify groups and blueprints" in await dialog_text(browser)
-    await browser.screenshot(ARTIFACTS / "recipient-added-notify-action.png")
+    await submit(page, "Check the numbers")
+    assert "+447911123456 → +44 7911 123456 (GG)" in await dialog_text(page)
+    await picture(page, ARTIFACTS / "recipient-check-numbers.png")
+    await dialog(page).get_by_text("Save these numbers", exact=True).click()
+    await expect(dialog(page)).to_contain_text("notify.eims_night_shift")
+    assert "Alerts, notify groups and blueprints" in await dialog_text(page)
+    await picture(page, ARTIFACTS / "recipient-added-notify-action.png")
 
     # The named action, as alert: calls it, reaches the gateway.
     await hass_api.call_service(

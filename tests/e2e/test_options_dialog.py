@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from .browser import Browser, role, text
+from playwright.async_api import Page, expect
+
+from .browser import picture
 from .conftest import ARTIFACTS, E2eStack
 from .frontend import (
-    DIALOG,
-    FLOW_FORM,
     choose,
+    dialog,
     dialog_text,
     field,
     field_text,
+    finish,
+    flow_form,
     form_data,
     open_integration_page,
     stored_options,
@@ -62,15 +65,15 @@ SHOWN = {
 }
 
 
-async def _open_options(browser: Browser, hass_url: str) -> None:
+async def _open_options(page: Page, hass_url: str) -> None:
     """Settings > Devices & services > EIMS SMS Gateway > Configure."""
-    await open_integration_page(browser, hass_url)
-    await browser.click(role("button", "Configure"))
-    await wait_for_form(browser, OPTIONS_TITLE)
+    await open_integration_page(page, hass_url)
+    await page.get_by_role("button", name="Configure").click()
+    await wait_for_form(page, OPTIONS_TITLE)
 
 
 async def test_options_dialog_saves_unchanged_and_changed(
-    hass_api: HassApi, e2e_stack: E2eStack, browser: Browser
+    hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
     """Submit with no change saves the defaults; a new currency turns the balance into money.
 
@@ -83,43 +86,42 @@ async def test_options_dialog_saves_unchanged_and_changed(
     await wait_for_state(hass_api, balance)
 
     # A taller window pictures every field above the Assist section at once.
-    await browser.resize(1280, 1600)
-    await _open_options(browser, hass_api.hass_url)
-    await browser.screenshot(ARTIFACTS / "options-defaults.png")
-    await browser.resize(1280, 900)
-    await browser.click(DIALOG, text(ASSIST_SECTION))
+    await page.set_viewport_size({"width": 1280, "height": 1600})
+    await _open_options(page, hass_api.hass_url)
+    await picture(page, ARTIFACTS / "options-defaults.png")
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await dialog(page).get_by_text(ASSIST_SECTION).first.click()
     for label, shown in SHOWN.items():
-        assert shown in await field_text(browser, label), label
-    assert await form_data(browser) == DEFAULTS
+        assert shown in await field_text(page, label), label
+    assert await form_data(page) == DEFAULTS
     # The section has opened by now: its last field is where the scroll ends.
-    await browser.scroll_to(FLOW_FORM, field("SMS segments per answer"))
-    await browser.settle()
-    await browser.screenshot(ARTIFACTS / "options-defaults-assist.png")
+    await field(
+        flow_form(page), "SMS segments per answer"
+    ).first.scroll_into_view_if_needed()
+    await picture(page, ARTIFACTS / "options-defaults-assist.png")
 
-    await submit(browser)
-    await browser.wait(DIALOG, text("Options successfully saved"))
-    await browser.screenshot(ARTIFACTS / "options-saved.png")
+    await submit(page, "Options successfully saved")
+    await picture(page, ARTIFACTS / "options-saved.png")
     assert await stored_options(e2e_stack.config_dir, entry_id, bool) == DEFAULTS
-    await browser.click(DIALOG, role("button", "Finish"))
+    await finish(page)
 
-    await _open_options(browser, hass_api.hass_url)
-    await choose(browser, "Balance currency", "EUR")
-    await browser.screenshot(ARTIFACTS / "options-currency.png")
-    await submit(browser)
-    await browser.wait(DIALOG, text("Options successfully saved"))
+    await _open_options(page, hass_api.hass_url)
+    await choose(page, "Balance currency", "EUR")
+    await picture(page, ARTIFACTS / "options-currency.png")
+    await submit(page, "Options successfully saved")
     assert await stored_options(
         e2e_stack.config_dir, entry_id, lambda options: options["currency"] == "EUR"
     ) == DEFAULTS | {"currency": "EUR"}
-    assert "Not all required fields" not in await dialog_text(browser)
-    await browser.screenshot(ARTIFACTS / "options-currency-saved.png")
+    assert "Not all required fields" not in await dialog_text(page)
+    await picture(page, ARTIFACTS / "options-currency-saved.png")
     state = await wait_for_state(
         hass_api,
         balance,
         lambda state: state["attributes"].get("unit_of_measurement") == "EUR",
     )
     assert state["attributes"]["device_class"] == "monetary"
-    await browser.click(DIALOG, role("button", "Finish"))
+    await finish(page)
     device = await device_of(hass_api, entry_id)
-    await browser.goto(f"{hass_api.hass_url}/config/devices/device/{device['id']}")
-    await browser.wait(text("€"))
-    await browser.screenshot(ARTIFACTS / "balance-in-euro.png")
+    await page.goto(f"{hass_api.hass_url}/config/devices/device/{device['id']}")
+    await expect(page.get_by_text("€").first).to_be_visible()
+    await picture(page, ARTIFACTS / "balance-in-euro.png")
