@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.eims import logbook
-from custom_components.eims.account.ask import EVENT_REPLY_RECEIVED, storage_key
+from custom_components.eims.account.ask import EVENT_REPLY_RECEIVED
 from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.assist import (
     CONF_AGENT_ID,
@@ -35,6 +35,7 @@ from custom_components.eims.assist import (
     DEFAULT_RATE_LIMIT,
 )
 from custom_components.eims.const import DOMAIN
+from custom_components.eims.store import StoreName, store_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -335,7 +336,7 @@ async def test_pending_question_survives_reload(
     await ask(hass, family_entry, to=MUM, question="Late?", ask_id="late", timeout=120)
     assert await hass.config_entries.async_reload(family_entry.entry_id)
     await hass.async_block_till_done()
-    stored = hass_storage[storage_key(family_entry.entry_id)]["data"]
+    stored = hass_storage[store_key(family_entry.entry_id, StoreName.QUESTIONS)]["data"]
     assert [question["ask_id"] for question in stored] == ["home", "late"]
     assert family_entry.runtime_data.account.questions.pending == 2
 
@@ -359,10 +360,10 @@ async def test_question_survives_restart(
 ) -> None:
     """Questions stored by an earlier run: answered, or timed out once if their time passed."""
     now = dt_util.utcnow()
-    hass_storage[storage_key(sim_entry.entry_id)] = {
+    hass_storage[store_key(sim_entry.entry_id, StoreName.QUESTIONS)] = {
         "version": 1,
         "minor_version": 1,
-        "key": storage_key(sim_entry.entry_id),
+        "key": store_key(sim_entry.entry_id, StoreName.QUESTIONS),
         "data": [
             {
                 "ask_id": ask_id,
@@ -399,10 +400,10 @@ async def test_removing_the_entry_forgets_its_questions(
     """Deleting the account deletes its open questions."""
     await ask(hass, family_entry, to=MUM, question="Still there?")
     assert await hass.config_entries.async_unload(family_entry.entry_id)
-    assert storage_key(family_entry.entry_id) in hass_storage
+    assert store_key(family_entry.entry_id, StoreName.QUESTIONS) in hass_storage
     await hass.config_entries.async_remove(family_entry.entry_id)
     await hass.async_block_till_done()
-    assert storage_key(family_entry.entry_id) not in hass_storage
+    assert store_key(family_entry.entry_id, StoreName.QUESTIONS) not in hass_storage
 
 
 @pytest.mark.parametrize(

@@ -29,12 +29,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims import logbook
-from custom_components.eims.account.track import (
-    EVENT_DELIVERY_REPORT,
-    SAVE_DELAY,
-    store_key,
-)
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT
 from custom_components.eims.const import CONF_TRACKING_WINDOW
+from custom_components.eims.store import SAVE_DELAY, StoreName, store_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
 
@@ -121,7 +118,9 @@ async def test_restart_keeps_pending(
     simulator.state.step_messages(ids=ids[:1], steps=None)
     await async_poll(hass, freezer)
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
-    stored = hass_storage[store_key(init_sim_entry.entry_id)]["data"]
+    stored = hass_storage[store_key(init_sim_entry.entry_id, StoreName.DELIVERIES)][
+        "data"
+    ]
     assert stored["pending"]["ids"] == ids[1:]
     assert stored["counters"] == {"sent": 2, "delivered": 1, "failed": 0}
     assert await hass.config_entries.async_setup(init_sim_entry.entry_id)
@@ -145,7 +144,7 @@ async def test_saved_with_a_delay(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Changes reach the store after a short delay, not on every report."""
-    key = store_key(init_sim_entry.entry_id)
+    key = store_key(init_sim_entry.entry_id, StoreName.DELIVERIES)
     await send(hass, init_sim_entry, NUMBER)
     assert key not in hass_storage
     freezer.tick(SAVE_DELAY + 1)
@@ -165,10 +164,10 @@ async def test_removed_with_the_entry(
     """Deleting the entry deletes its stored deliveries."""
     await send(hass, init_sim_entry, NUMBER)
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
-    assert store_key(init_sim_entry.entry_id) in hass_storage
+    assert store_key(init_sim_entry.entry_id, StoreName.DELIVERIES) in hass_storage
     await hass.config_entries.async_remove(init_sim_entry.entry_id)
     await hass.async_block_till_done()
-    assert store_key(init_sim_entry.entry_id) not in hass_storage
+    assert store_key(init_sim_entry.entry_id, StoreName.DELIVERIES) not in hass_storage
 
 
 async def test_diagnostics(
@@ -264,10 +263,10 @@ async def test_restored_from_storage(
         "origins": ["job", "job", "job"],
         "statuses": ["pending", "sending", "sent"],
     }
-    hass_storage[store_key(sim_entry.entry_id)] = {
+    hass_storage[store_key(sim_entry.entry_id, StoreName.DELIVERIES)] = {
         "version": 1,
         "minor_version": 1,
-        "key": store_key(sim_entry.entry_id),
+        "key": store_key(sim_entry.entry_id, StoreName.DELIVERIES),
         "data": {
             "counters": {"sent": 9, "delivered": 4, "failed": 2},
             "last": None,
@@ -287,7 +286,12 @@ async def test_restored_from_storage(
     }
     # Stored again on unload exactly as they were read.
     assert await hass.config_entries.async_unload(sim_entry.entry_id)
-    assert hass_storage[store_key(sim_entry.entry_id)]["data"]["pending"] == pending
+    assert (
+        hass_storage[store_key(sim_entry.entry_id, StoreName.DELIVERIES)]["data"][
+            "pending"
+        ]
+        == pending
+    )
 
 
 async def test_update_entity_polls_reports_now(

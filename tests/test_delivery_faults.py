@@ -20,8 +20,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.eims.account.track import EVENT_DELIVERY_REPORT, store_key
+from custom_components.eims.account.track import EVENT_DELIVERY_REPORT
 from custom_components.eims.const import DOMAIN
+from custom_components.eims.store import StoreName, store_key
 from simulator.testing import RunningSimulator
 
 from .common import async_poll
@@ -145,6 +146,8 @@ async def test_new_ids_on_disk_before_send_returns(
 ) -> None:
     """Scenario 8: a crash right after the action returns loses no message's tracking."""
     ids = await send(hass, init_sim_entry, *NUMBERS)
-    stored = hass_storage[store_key(init_sim_entry.entry_id)]["data"]
+    stored = hass_storage[store_key(init_sim_entry.entry_id, StoreName.DELIVERIES)][
+        "data"
+    ]
     assert stored["pending"]["ids"] == ids
     assert stored["counters"]["sent"] == 3

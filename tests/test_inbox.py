@@ -34,9 +34,9 @@ from custom_components.eims.account.receive import (
     fingerprint,
     international,
 )
-from custom_components.eims.account.receive_store import storage_key
 from custom_components.eims.api import InboundSms as ParsedSms, SmsPage
 from custom_components.eims.const import UPDATE_INTERVAL
+from custom_components.eims.store import StoreName, store_key
 from simulator.accounts import InboundSms as QueuedSms
 from simulator.testing import RunningSimulator
 
@@ -92,7 +92,7 @@ def entity_events(hass: HomeAssistant) -> list[dict[str, Any]]:
 
 def stored(hass_storage: dict[str, Any], entry: MockConfigEntry) -> dict[str, Any]:
     """Return the inbox as written to disk."""
-    return hass_storage[storage_key(entry.entry_id)]["data"]
+    return hass_storage[store_key(entry.entry_id, StoreName.INBOX)]["data"]
 
 
 async def test_one_message(
@@ -188,7 +188,7 @@ async def test_120_messages_three_pages(
     save = Store.async_save
 
     async def record_save(store: Store[Any], data: Any) -> None:
-        if store.key == storage_key(init_sim_entry.entry_id):
+        if store.key == store_key(init_sim_entry.entry_id, StoreName.INBOX):
             saves.append(
                 (requests_to(simulator, "getsms") - before, len(data["pending"]))
             )
@@ -538,10 +538,10 @@ async def test_remove_entry_deletes_store(
     """Deleting the entry deletes its inbox."""
     inject(simulator)
     await async_poll(hass, freezer)
-    assert storage_key(init_sim_entry.entry_id) in hass_storage
+    assert store_key(init_sim_entry.entry_id, StoreName.INBOX) in hass_storage
     await hass.config_entries.async_remove(init_sim_entry.entry_id)
     await hass.async_block_till_done()
-    assert storage_key(init_sim_entry.entry_id) not in hass_storage
+    assert store_key(init_sim_entry.entry_id, StoreName.INBOX) not in hass_storage
 
 
 async def test_logs_hide_text_and_numbers(

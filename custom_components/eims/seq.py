@@ -16,18 +16,16 @@ store (test_encrypted.py: alias entries started together, reconfigure racing a p
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.singleton import singleton
-from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .store import EimsStore, store_key
 
-STORAGE_KEY: Final = f"{DOMAIN}.seq"
-STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 2
+STORAGE_KEY: Final = store_key("seq")
 # Values handed out stay below a reservation already on disk; the next one is written halfway.
 BLOCK: Final = 1000
 
@@ -85,17 +83,13 @@ class StoredSeqSource:
         return self.reserved < self._next + BLOCK // 2
 
 
-class _SeqStore(Store[dict[str, int]]):
-    """The reservations; 1.1 keyed them by host, port and account, 1.2 by account."""
-
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> dict[str, int]:
-        migrated: dict[str, int] = {}
-        for key, reserved in old_data.items():
-            account = seq_key(key.rsplit(":", 1)[-1])
-            migrated[account] = max(migrated.get(account, 0), reserved)
-        return migrated
+def _keyed_by_account(old_data: dict[str, int]) -> dict[str, int]:
+    """Read 1.1, whose reservations were keyed by host, port and account, as 1.2 (by account)."""
+    migrated: dict[str, int] = {}
+    for key, reserved in old_data.items():
+        account = seq_key(key.rsplit(":", 1)[-1])
+        migrated[account] = max(migrated.get(account, 0), reserved)
+    return migrated
 
 
 class SeqRegistry:
@@ -103,9 +97,7 @@ class SeqRegistry:
 
     def __init__(self, hass: HomeAssistant) -> None:
         """Create the registry; `async_load` runs before use."""
-        self._store = _SeqStore(
-            hass, STORAGE_VERSION, STORAGE_KEY, minor_version=STORAGE_MINOR_VERSION
-        )
+        self._store = EimsStore[dict[str, int]](hass, STORAGE_KEY, [_keyed_by_account])
         self._sources: dict[str, StoredSeqSource] = {}
         self._stored: dict[str, int] = {}
 

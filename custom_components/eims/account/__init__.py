@@ -14,11 +14,11 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
 
 from ..api import EimsClient
-from .ask import QuestionBook, async_remove_questions
-from .guard import SpendingGuard, async_remove_spending
+from ..store import async_remove_entry_stores
+from .ask import QuestionBook
+from .guard import SpendingGuard
 from .receive import SmsInbox
-from .receive_store import async_remove_inbox
-from .track import DeliveryTracker, async_remove_store
+from .track import DeliveryTracker
 
 
 class EimsAccount:
@@ -71,7 +71,4 @@ class EimsAccount:
     @staticmethod
     async def async_remove(hass: HomeAssistant, entry_id: str) -> None:
         """Delete what an account kept on disk."""
-        await async_remove_inbox(hass, entry_id)
-        await async_remove_questions(hass, entry_id)
-        await async_remove_store(hass, entry_id)
-        await async_remove_spending(hass, entry_id)
+        await async_remove_entry_stores(hass, entry_id)

@@ -9,20 +9,19 @@ from typing import Final, TypedDict
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.start import async_at_started
-from homeassistant.helpers.storage import Store
 
 from ..api import InboundSms
 from ..const import DOMAIN, LOGGER
 from ..matching import match_choice, sender_key
 from ..numbers import mask_number
+from ..store import EntryStore, StoreName
 from ..timestamps import utc_iso
 from .receive import SmsInbox
 
 EVENT_REPLY_RECEIVED: Final = f"{DOMAIN}_reply_received"
 
-STORAGE_VERSION: Final = 1
 # Written soon after a change, and at once on unload.
-SAVE_DELAY: Final = 1
+QUESTIONS_SAVE_DELAY: Final = 1
 
 
 class _StoredQuestion(TypedDict):
@@ -77,11 +76,6 @@ class Question:
         )
 
 
-def storage_key(entry_id: str) -> str:
-    """Return the store key of an entry's questions."""
-    return f"{DOMAIN}.{entry_id}.questions"
-
-
 class QuestionBook:
     """
     The questions of one account still waiting for a reply.
@@ -95,8 +89,8 @@ class QuestionBook:
         self._hass = hass
         self._entry_id = entry_id
         self._inbox = inbox
-        self._store: Store[list[_StoredQuestion]] = Store(
-            hass, STORAGE_VERSION, storage_key(entry_id), private=True
+        self._store = EntryStore[list[_StoredQuestion]](
+            hass, entry_id, StoreName.QUESTIONS
         )
         # Insertion-ordered: the newest question to a number is found first from the end.
         self._questions: dict[str, Question] = {}
@@ -215,14 +209,7 @@ class QuestionBook:
         )
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._data_to_save, SAVE_DELAY)
+        self._store.async_delay_save(self._data_to_save, QUESTIONS_SAVE_DELAY)
 
     def _data_to_save(self) -> list[_StoredQuestion]:
         return [question.to_stored() for question in self._questions.values()]
-
-
-async def async_remove_questions(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete an entry's stored questions (when the entry is removed)."""
-    await Store[list[_StoredQuestion]](
-        hass, STORAGE_VERSION, storage_key(entry_id)
-    ).async_remove()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_time_change
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from ..api import SendRequest
@@ -24,14 +23,8 @@ from ..const import (
 )
 from ..issues import DAILY_LIMIT_REACHED, async_clear_issues, async_raise_issue
 from ..numbers import mask_number
+from ..store import SAVE_DELAY, EntryStore, StoreName
 from .guard_rules import DailyBudget, DuplicateFilter
-
-STORAGE_VERSION: Final = 1
-SAVE_DELAY: Final = 10
-
-
-def _store_key(entry_id: str) -> str:
-    return f"{DOMAIN}.{entry_id}.spending"
 
 
 def _message_key(request: SendRequest) -> tuple[str, str | None, str | None]:
@@ -68,8 +61,8 @@ class SpendingGuard:
             limit=int(options.get(CONF_DAILY_LIMIT, DEFAULT_DAILY_LIMIT)),
             day=dt_util.now().date(),
         )
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, _store_key(entry.entry_id), private=True
+        self._store = EntryStore[dict[str, Any]](
+            hass, entry.entry_id, StoreName.SPENDING
         )
         self.suppressed = 0
         self.refused = 0
@@ -175,10 +168,3 @@ class SpendingGuard:
             "segments_today": self._budget.used,
             "refused": self.refused,
         }
-
-
-async def async_remove_spending(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete an entry's stored count (when the entry is removed)."""
-    await Store[dict[str, Any]](
-        hass, STORAGE_VERSION, _store_key(entry_id)
-    ).async_remove()

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Final, TypedDict
+from typing import Any, TypedDict
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.storage import Store
 
 from ..api import InboundSms
-from ..const import DOMAIN
-
-STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 2
+from ..store import EntryStore, StoreName
 
 
 class _StoredSms(TypedDict):
@@ -37,11 +33,6 @@ class _StoredInbox(TypedDict):
     pending: list[_StoredSms]
     seen: list[tuple[str, float]]
     unreadable: list[StoredUnreadable]
-
-
-def storage_key(entry_id: str) -> str:
-    """Return the store key of an entry's inbox."""
-    return f"{DOMAIN}.{entry_id}.inbox"
 
 
 def _to_stored(sms: InboundSms) -> _StoredSms:
@@ -69,27 +60,18 @@ def _from_stored(stored: _StoredSms) -> InboundSms:
     )
 
 
-class InboxStore(Store[_StoredInbox]):
-    """
-    An entry's inbox: SMS not yet announced, fingerprints of those received, unreadable rows.
+def _seen_by_fingerprint(old_data: dict[str, Any]) -> _StoredInbox:
+    """Read 1.1, which remembered messages by id alone, as 1.2 (by id, sender and text)."""
+    # Ids alone cannot tell a repeat from a new message under a reused id: forget them.
+    return {"pending": old_data["pending"], "seen": [], "unreadable": []}
 
-    1.2 remembers messages by id, sender and text, not by id alone.
-    """
+
+class InboxStore(EntryStore[_StoredInbox]):
+    """An entry's inbox: SMS not yet announced, fingerprints of those received, unreadable rows."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Create the store of an entry's inbox."""
-        super().__init__(
-            hass,
-            STORAGE_VERSION,
-            storage_key(entry_id),
-            minor_version=STORAGE_MINOR_VERSION,
-        )
-
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> _StoredInbox:
-        # Ids alone cannot tell a repeat from a new message under a reused id: forget them.
-        return {"pending": old_data["pending"], "seen": [], "unreadable": []}
+        super().__init__(hass, entry_id, StoreName.INBOX, [_seen_by_fingerprint])
 
     async def async_load_inbox(
         self,
@@ -114,8 +96,3 @@ class InboxStore(Store[_StoredInbox]):
                 "unreadable": unreadable,
             }
         )
-
-
-async def async_remove_inbox(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete an entry's stored inbox."""
-    await InboxStore(hass, entry_id).async_remove()

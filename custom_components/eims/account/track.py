@@ -14,12 +14,12 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from ..api import EimsClient, PushedReport, ReportResult, SentMessage, UnreadableReport
 from ..const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
 from ..numbers import mask_number
+from ..store import SAVE_DELAY, EntryStore, StoreName
 from ..timestamps import timestamp_to_utc, utc_iso
 from .delivery_status import (
     EXPIRED,
@@ -38,8 +38,6 @@ from .delivery_status import (
 
 EVENT_DELIVERY_REPORT: Final = f"{DOMAIN}_delivery_report"
 
-STORAGE_VERSION: Final = 1
-SAVE_DELAY: Final = 10
 # A fresh id may not be queryable yet: only one unknown for this long is reported not found.
 NOT_FOUND_AFTER: Final = 600.0
 # While the gateway pushes reports, only ids older than this are polled (in case a push was lost).
@@ -65,11 +63,6 @@ def tracking_window(options: dict[str, Any] | Any) -> timedelta:
     )
 
 
-def store_key(entry_id: str) -> str:
-    """Return the storage key of an entry's delivery tracker."""
-    return f"{DOMAIN}.{entry_id}.deliveries"
-
-
 class DeliveryTracker:
     """Follow the delivery of an account's sent messages, polled and pushed, persisted."""
 
@@ -81,8 +74,8 @@ class DeliveryTracker:
         self.entry_id = entry.entry_id
         self.window = tracking_window(entry.options).total_seconds()
         self._client = client
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, store_key(entry.entry_id), private=True
+        self._store = EntryStore[dict[str, Any]](
+            hass, entry.entry_id, StoreName.DELIVERIES
         )
         # Insertion order is send order: the oldest id comes first.
         self._pending: dict[int, PendingMessage] = {}
@@ -340,10 +333,3 @@ class DeliveryTracker:
             if last is not None
             else None,
         }
-
-
-async def async_remove_store(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete an entry's stored deliveries (when the entry is removed)."""
-    await Store[dict[str, Any]](
-        hass, STORAGE_VERSION, store_key(entry_id)
-    ).async_remove()
