@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from unittest.mock import patch
 
+from homeassistant.core import HomeAssistant
 from hypothesis import given, strategies as st
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
@@ -13,6 +15,7 @@ from custom_components.eims import numbers
 from custom_components.eims.numbers import (
     NumberReading,
     ParsedNumbers,
+    async_parse,
     mask_number,
     normalise_number,
     normalise_numbers,
@@ -370,3 +373,21 @@ def test_read_numbers_reads_as_normalise_numbers(
                 phonenumbers.parse(reading.number),
                 PhoneNumberFormat.INTERNATIONAL,
             )
+
+
+async def test_async_parse_reads_in_the_executor_with_home_assistant_s_country(
+    hass: HomeAssistant,
+) -> None:
+    """Parsing gets Home Assistant's country and runs off the event loop's thread."""
+    hass.config.country = "GB"
+    loop_thread = threading.get_ident()
+
+    def parse(country: str | None) -> tuple[str | None, bool]:
+        return country, threading.get_ident() != loop_thread
+
+    assert await async_parse(hass, parse) == ("GB", True)
+    parsed = await async_parse(
+        hass,
+        lambda country: normalise_numbers("07911 123456", country=country, plus=True),
+    )
+    assert parsed.valid == ["+447911123456"]

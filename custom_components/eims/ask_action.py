@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from functools import partial
 from typing import Any, Final
 
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID
@@ -23,7 +22,7 @@ from .const import DOMAIN
 from .entry import EimsConfigEntry
 from .errors import validation_error
 from .matching import phrase_words, sender_key
-from .numbers import normalise_numbers
+from .numbers import async_parse, normalise_numbers
 from .text import listing
 from .timestamps import utc_iso
 
@@ -92,10 +91,9 @@ async def _async_numbers(
         else:
             others.append(value)
     if others:
-        parsed = await call.hass.async_add_executor_job(
-            partial(
-                normalise_numbers, others, country=call.hass.config.country, plus=True
-            )
+        parsed = await async_parse(
+            call.hass,
+            lambda country: normalise_numbers(others, country=country, plus=True),
         )
         if parsed.invalid:
             raise validation_error("ask_unknown_to", values=listing(parsed.invalid))

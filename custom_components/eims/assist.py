@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, Final
 
 from homeassistant.components import conversation
@@ -20,7 +21,6 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.chat_session import CONVERSATION_TIMEOUT
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-import phonenumbers
 
 from .account.outgoing import OutgoingMessage
 from .account.receive import SmsInbox
@@ -44,7 +44,14 @@ from .const import (
     LOGGER,
 )
 from .entry import EimsConfigEntry
-from .numbers import digits_of, mask_number, normalise_number, normalise_numbers
+from .numbers import (
+    async_parse,
+    digits_of,
+    load_metadata,
+    mask_number,
+    normalise_number,
+    normalise_numbers,
+)
 from .text import shorten, shorten_to_segments
 from .timestamps import utc_iso
 
@@ -324,16 +331,11 @@ class AssistBridge:
 
 
 def _load_settings(
-    hass: HomeAssistant, options: Mapping[str, Any]
+    hass: HomeAssistant, options: Mapping[str, Any], country: str | None
 ) -> AssistSettings | None:
     """Return the settings, with the metadata to read national senders loaded."""
-    if (settings := settings_from_options(hass, options)) is not None and (
-        country := hass.config.country
-    ):
-        # libphonenumber reads each region's metadata from disk on first use.
-        code = phonenumbers.country_code_for_region(country)
-        for region in phonenumbers.region_codes_for_country_code(code):
-            phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if (settings := settings_from_options(hass, options)) is not None:
+        load_metadata(country)
     return settings
 
 
@@ -341,7 +343,7 @@ async def async_start_assist(
     hass: HomeAssistant, entry: EimsConfigEntry, inbox: SmsInbox
 ) -> AssistBridge | None:
     """Start the entry's bridge when its option is on; it stops when the entry unloads."""
-    settings = await hass.async_add_executor_job(_load_settings, hass, entry.options)
+    settings = await async_parse(hass, partial(_load_settings, hass, entry.options))
     if settings is None:
         return None
     if not await async_setup_component(hass, conversation.DOMAIN, {}):

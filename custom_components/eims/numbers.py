@@ -1,14 +1,17 @@
-"""Recipients' phone numbers: split, validated, normalised to E.164, read back, masked for logs."""
+"""Phone numbers: split, validated, normalised to E.164, read back, masked; parsed off the loop."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import phonenumbers
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
 
 # Commas and semicolons, ASCII or full-width (typed with a Chinese input method), and newlines.
 _ENTRY_SEPARATORS: Final = re.compile(r"[,;\uff0c\uff1b\r\n]")
@@ -50,6 +53,16 @@ class NumberReading:
     def is_short_code(self) -> bool:
         """Whether it was read as a short code rather than as a phone number."""
         return not self.number.startswith("+")
+
+
+async def async_parse[T](hass: HomeAssistant, parse: Callable[[str | None], T]) -> T:
+    """
+    Return `parse(country)` worked out in the executor, `country` being Home Assistant's.
+
+    libphonenumber is slow on long lists and reads a region's metadata from disk the first
+    time it meets one: neither belongs in the event loop.
+    """
+    return await hass.async_add_executor_job(parse, hass.config.country)
 
 
 def split_numbers(value: str | Sequence[str]) -> list[str]:
@@ -147,6 +160,14 @@ def _read_phone_number(written: str, number: str, country: str | None) -> Number
         national=country is None
         or parsed.country_code == phonenumbers.country_code_for_region(country),
     )
+
+
+def load_metadata(country: str | None) -> None:
+    """Read the numbering plans of `country`'s calling code, so numbers of it parse at once."""
+    if country:
+        code = phonenumbers.country_code_for_region(country)
+        for region in phonenumbers.region_codes_for_country_code(code):
+            phonenumbers.PhoneMetadata.metadata_for_region(region)
 
 
 def digits_of(number: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 import zoneinfo
 
@@ -67,7 +66,7 @@ from .const import (
     NUMBER_FORMAT_PLUS,
 )
 from .notify_names import service_names
-from .numbers import normalise_numbers
+from .numbers import async_parse, normalise_numbers
 from .text import listing
 
 TRACKING_WINDOW = vol.All(
@@ -208,13 +207,9 @@ async def async_check_assist_options(
     hass: HomeAssistant, assist: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Return the section's input with the trusted numbers in E.164; raise AssistOptionsError."""
-    parsed = await hass.async_add_executor_job(
-        partial(
-            normalise_numbers,
-            assist.get(CONF_TRUSTED_NUMBERS) or [],
-            country=hass.config.country,
-            plus=True,
-        )
+    trusted = assist.get(CONF_TRUSTED_NUMBERS) or []
+    parsed = await async_parse(
+        hass, lambda country: normalise_numbers(trusted, country=country, plus=True)
     )
     if parsed.invalid:
         raise AssistOptionsError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -29,7 +30,13 @@ from .const import (
     MESSAGE_TYPE_SMS,
 )
 from .notify_names import NotifyTarget, next_service_name, service_names
-from .numbers import NumberReading, ParsedNumbers, normalise_numbers, read_numbers
+from .numbers import (
+    NumberReading,
+    ParsedNumbers,
+    async_parse,
+    normalise_numbers,
+    read_numbers,
+)
 from .text import listing
 
 DEVICE_SCHEMA = vol.Schema(
@@ -102,9 +109,8 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         placeholders: dict[str, str] = {}
         if user_input is None:
             return self._show_form(stored, errors, placeholders)
-        country = self.hass.config.country
-        parsed, readings = await self.hass.async_add_executor_job(
-            _read, user_input[CONF_NUMBERS], country
+        parsed, readings = await async_parse(
+            self.hass, partial(_read, user_input[CONF_NUMBERS])
         )
         if parsed.invalid:
             errors[CONF_NUMBERS] = "invalid_numbers"
@@ -197,7 +203,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
 def _read(
     numbers: str | list[str], country: str | None
 ) -> tuple[ParsedNumbers, list[NumberReading]]:
-    """Return the numbers normalised, and how each valid entry was read (slow: executor)."""
+    """Return the numbers normalised, and how each valid entry was read."""
     return (
         normalise_numbers(numbers, country=country, plus=True),
         read_numbers(numbers, country=country),

@@ -6,7 +6,6 @@ from abc import abstractmethod
 import asyncio
 from collections.abc import Mapping
 from datetime import datetime
-from functools import partial
 import logging
 from typing import Any, ClassVar, Final, cast, override
 
@@ -49,6 +48,7 @@ from .matching import (
     search_groups,
     sender_key,
 )
+from .numbers import async_parse
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -175,17 +175,13 @@ class EimsEventTrigger(Trigger):
         return self._hass.config_entries.async_get_entry(data[ATTR_ENTRY_ID])
 
     async def _async_sender_keys(self, values: list[str]) -> frozenset[str]:
-        """Return the options' numbers and names as `sender_key`s (libphonenumber is slow)."""
-        country = self._hass.config.country
-        return frozenset(
-            await self._hass.async_add_executor_job(
-                partial(_sender_keys, values, country)
-            )
+        """Return the options' numbers and names as `sender_key`s."""
+        return await async_parse(
+            self._hass,
+            lambda country: frozenset(
+                sender_key(value, country=country) for value in values
+            ),
         )
-
-
-def _sender_keys(values: list[str], country: str | None) -> list[str]:
-    return [sender_key(value, country=country) for value in values]
 
 
 class SmsReceivedTrigger(EimsEventTrigger):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 from typing import Final
 
 from homeassistant.config_entries import ConfigSubentry
@@ -28,7 +27,7 @@ from ..const import (
 )
 from ..entry import EimsConfigEntry
 from ..errors import validation_error
-from ..numbers import ParsedNumbers, normalise_numbers
+from ..numbers import ParsedNumbers, async_parse, normalise_numbers
 from ..segments import SegmentInfo, count_segments, non_gsm7_characters
 from ..text import listing
 
@@ -89,15 +88,12 @@ async def async_parse_numbers(
     *,
     skip_invalid: bool = False,
 ) -> ParsedNumbers:
-    """Normalise numbers in the executor (libphonenumber is slow on long lists)."""
-    parsed = await hass.async_add_executor_job(
-        partial(
-            normalise_numbers,
-            numbers,
-            country=hass.config.country,
-            plus=entry.options.get(CONF_NUMBER_FORMAT, NUMBER_FORMAT_PLUS)
-            == NUMBER_FORMAT_PLUS,
-        )
+    """Return the numbers normalised; raise ServiceValidationError for invalid ones."""
+    plus = (
+        entry.options.get(CONF_NUMBER_FORMAT, NUMBER_FORMAT_PLUS) == NUMBER_FORMAT_PLUS
+    )
+    parsed = await async_parse(
+        hass, lambda country: normalise_numbers(numbers, country=country, plus=plus)
     )
     if parsed.invalid and not (skip_invalid and parsed.valid):
         raise validation_error(

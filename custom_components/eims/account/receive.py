@@ -13,7 +13,7 @@ from homeassistant.util import dt as dt_util
 
 from ..api import EimsClient, InboundSms, SmsPage
 from ..const import DOMAIN, LOGGER
-from ..numbers import mask_number, normalise_number
+from ..numbers import async_parse, mask_number, normalise_number
 from ..timestamps import utc_iso
 from .receive_store import InboxStore, StoredUnreadable
 
@@ -224,9 +224,9 @@ class SmsInbox:
     async def _async_read_page(self, client: EimsClient) -> bool:
         """Read and save one page; return whether the gateway may hold more."""
         page = await client.get_sms_page()
-        # libphonenumber is slow enough to keep 50 numbers out of the event loop.
-        messages = await self._hass.async_add_executor_job(
-            _with_international_numbers, page.messages
+        # The gateway's bare digits are international, whatever Home Assistant's country.
+        messages = await async_parse(
+            self._hass, lambda _country: _with_international_numbers(page.messages)
         )
         new = self._keep_new(messages)
         self._keep_unreadable(page)
