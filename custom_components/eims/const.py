@@ -27,7 +27,6 @@ NUMBER_FORMAT_DIGITS: Final = "digits"
 SUBENTRY_RECIPIENT: Final = "recipient"
 # SMS-controlled devices (alarm panels, relays, gate openers): text exactly as written, GSM-7.
 SUBENTRY_DEVICE: Final = "device"
-RECIPIENT_TYPES: Final = (SUBENTRY_RECIPIENT, SUBENTRY_DEVICE)
 CONF_NUMBERS: Final = "numbers"
 CONF_SENDER: Final = "sender"
 CONF_MESSAGE_TYPE: Final = "message_type"

@@ -51,13 +51,13 @@ from .account.outgoing import (
     recipient_message,
     titled_message,
 )
+from .account.recipients import recipients
 from .account.send import ORIGIN_NOTIFY, async_send
 from .const import (
     CONF_MESSAGE_TYPE,
     DOMAIN,
     MANUFACTURER,
     MESSAGE_TYPE_MMS,
-    RECIPIENT_TYPES,
     SUBENTRY_DEVICE,
 )
 from .entity import account_device_info
@@ -68,6 +68,7 @@ from .notify_names import NotifyTarget, service_names
 ATTR_SENDER = "sender"
 ATTR_MMS_TITLE = "mms_title"
 ATTR_SEND_TIME = "send_time"
+
 # Groups and blueprints pass one `data` to every platform: keys for others are ignored.
 NOTIFY_DATA_SCHEMA = vol.Schema(
     {
@@ -96,12 +97,12 @@ async def async_setup_entry(
 
     @callback
     def async_add_recipients() -> None:
-        for subentry_id, subentry in entry.subentries.items():
-            if subentry.subentry_type in RECIPIENT_TYPES and subentry_id not in added:
-                added.add(subentry_id)
+        for subentry in recipients(entry):
+            if subentry.subentry_id not in added:
+                added.add(subentry.subentry_id)
                 async_add_entities(
                     [EimsRecipientNotify(entry, subentry, account.id)],
-                    config_subentry_id=subentry_id,
+                    config_subentry_id=subentry.subentry_id,
                 )
 
     @callback
@@ -278,17 +279,16 @@ class EimsNotificationService(BaseNotificationService):
         """Split `target` into recipients (by name or service) and numbers (the rest)."""
         if not names:
             raise validation_error("no_notify_target")
-        recipients = {
+        by_name = {
             key: subentry
-            for subentry in entry.subentries.values()
-            if subentry.subentry_type in RECIPIENT_TYPES
+            for subentry in recipients(entry)
             for key in (slugify(subentry.title), *self._names_of(subentry.subentry_id))
         }
         numbers: list[str] = []
         outgoing: list[OutgoingMessage] = []
         for name in names:
             key = slugify(name.removeprefix(f"{NOTIFY_DOMAIN}."))
-            if (subentry := recipients.get(key)) is not None:
+            if (subentry := by_name.get(key)) is not None:
                 outgoing.append(recipient_message(subentry, message, title, options))
             else:
                 numbers.append(name)

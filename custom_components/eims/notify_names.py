@@ -9,7 +9,8 @@ from typing import Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.util import slugify
 
-from .const import CONF_ACCOUNT, DOMAIN, RECIPIENT_TYPES
+from .account.recipients import recipients
+from .const import CONF_ACCOUNT, DOMAIN
 
 # Sorts after every ULID: a recipient or account not yet created is the newest.
 _NEWEST: Final = "~"
@@ -60,9 +61,12 @@ def service_names(
             (entry.entry_id, NotifyTarget(entry.entry_id), entry.data[CONF_ACCOUNT])
         )
         items.extend(
-            (subentry_id, NotifyTarget(entry.entry_id, subentry_id), subentry.title)
-            for subentry_id, subentry in entry.subentries.items()
-            if subentry.subentry_type in RECIPIENT_TYPES
+            (
+                subentry.subentry_id,
+                NotifyTarget(entry.entry_id, subentry.subentry_id),
+                subentry.title,
+            )
+            for subentry in recipients(entry)
         )
     if new is not None:
         items.append((_NEWEST, *new))

@@ -1,20 +1,24 @@
-"""Recipients by name and by number, for triggers and questions."""
+"""An account's recipients (recipient and device subentries), by name and by number."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
-from ..const import CONF_NUMBERS, RECIPIENT_TYPES
+from ..const import CONF_NUMBERS, SUBENTRY_DEVICE, SUBENTRY_RECIPIENT
 from ..matching import sender_key
 
+_RECIPIENT_TYPES: Final = (SUBENTRY_RECIPIENT, SUBENTRY_DEVICE)
 
-def _recipients(entry: ConfigEntry) -> Iterator[ConfigSubentry]:
+
+def recipients(entry: ConfigEntry) -> Iterator[ConfigSubentry]:
+    """Return the entry's recipients: its subentries that are people or devices to text."""
     return (
         subentry
         for subentry in entry.subentries.values()
-        if subentry.subentry_type in RECIPIENT_TYPES
+        if subentry.subentry_type in _RECIPIENT_TYPES
     )
 
 
@@ -22,7 +26,7 @@ def recipient_name(entry: ConfigEntry | None, key: str) -> str | None:
     """Return the name of the first recipient with this number (a `sender_key`), or None."""
     if entry is None:
         return None
-    for subentry in _recipients(entry):
+    for subentry in recipients(entry):
         if key in subentry.data[CONF_NUMBERS]:
             return subentry.title
     return None
@@ -31,7 +35,7 @@ def recipient_name(entry: ConfigEntry | None, key: str) -> str | None:
 def recipient_numbers(entry: ConfigEntry, name: str) -> list[str] | None:
     """Return the numbers of the recipient called `name` (any case), or None."""
     wanted = name.strip().casefold()
-    for subentry in _recipients(entry):
+    for subentry in recipients(entry):
         if subentry.title.casefold() == wanted:
             return list(subentry.data[CONF_NUMBERS])
     return None
@@ -57,5 +61,5 @@ def is_one_of(
         return False
     return any(
         subentry.title.casefold() in wanted and key in subentry.data[CONF_NUMBERS]
-        for subentry in _recipients(entry)
+        for subentry in recipients(entry)
     )
