@@ -71,3 +71,9 @@ DEFAULT_DUPLICATE_WINDOW: Final = 60
 # would refuse somebody's deliberate bulk send; the guards against loops are on by default.
 CONF_DAILY_LIMIT: Final = "daily_limit"
 DEFAULT_DAILY_LIMIT: Final = 0
+
+# A message's sender ID, MMS title and later send time: action fields and notify `data` keys;
+# the sender is also an inbound SMS's attribute.
+ATTR_SENDER: Final = "sender"
+ATTR_MMS_TITLE: Final = "mms_title"
+ATTR_SEND_TIME: Final = "send_time"

@@ -17,12 +17,11 @@ from .account.receive import (
     ATTR_DECODED,
     ATTR_ENTRY_ID,
     ATTR_RAW,
-    ATTR_SENDER,
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
 from .account.track import EVENT_DELIVERY_REPORT
-from .const import DEFAULT_NAME, DOMAIN
+from .const import ATTR_SENDER, DEFAULT_NAME, DOMAIN
 from .text import one_line, shorten
 
 ICON_RECEIVED: Final = "mdi:message-arrow-left"

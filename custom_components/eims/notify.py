@@ -54,6 +54,9 @@ from .account.outgoing import (
 from .account.recipients import recipients
 from .account.send import ORIGIN_NOTIFY, async_send
 from .const import (
+    ATTR_MMS_TITLE,
+    ATTR_SEND_TIME,
+    ATTR_SENDER,
     CONF_MESSAGE_TYPE,
     DOMAIN,
     MANUFACTURER,
@@ -64,10 +67,6 @@ from .entity import account_device_info
 from .entry import EimsConfigEntry
 from .errors import validation_error
 from .notify_names import NotifyTarget, service_names
-
-ATTR_SENDER = "sender"
-ATTR_MMS_TITLE = "mms_title"
-ATTR_SEND_TIME = "send_time"
 
 # Groups and blueprints pass one `data` to every platform: keys for others are ignored.
 NOTIFY_DATA_SCHEMA = vol.Schema(

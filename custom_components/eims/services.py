@@ -43,7 +43,7 @@ from .api import (
     SmsType,
 )
 from .ask_action import ASK_SCHEMA, SERVICE_ASK, async_ask
-from .const import DOMAIN
+from .const import ATTR_MMS_TITLE, ATTR_SEND_TIME, ATTR_SENDER, DOMAIN
 from .entry import EimsConfigEntry
 from .errors import validation_error
 
@@ -52,9 +52,6 @@ SERVICE_CREATE_JOB: Final = "create_job"
 
 ATTR_NUMBERS: Final = "numbers"
 ATTR_MESSAGE: Final = "message"
-ATTR_SENDER: Final = "sender"
-ATTR_MMS_TITLE: Final = "mms_title"
-ATTR_SEND_TIME: Final = "send_time"
 ATTR_SKIP_INVALID: Final = "skip_invalid"
 ATTR_NAME: Final = "name"
 ATTR_NUMBERS_URL: Final = "numbers_url"

@@ -32,12 +32,12 @@ from .account.receive import (
     ATTR_ID,
     ATTR_RECEIVED_AT,
     ATTR_RECEIVER,
-    ATTR_SENDER,
     ATTR_TEXT,
     EVENT_SMS_RECEIVED,
 )
 from .account.recipients import is_one_of, recipient_name
 from .account.track import EVENT_DELIVERY_REPORT
+from .const import ATTR_SENDER
 from .errors import async_config_error
 from .matching import (
     SEARCH_TIMEOUT,

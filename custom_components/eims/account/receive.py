@@ -12,7 +12,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from ..api import EimsClient, InboundSms, SmsPage
-from ..const import DOMAIN, LOGGER
+from ..const import ATTR_SENDER, DOMAIN, LOGGER
 from ..numbers import async_parse, mask_number, normalise_number
 from ..timestamps import utc_iso
 from .receive_store import InboxStore, StoredUnreadable
@@ -21,7 +21,6 @@ EVENT_SMS_RECEIVED: Final = f"{DOMAIN}_sms_received"
 
 ATTR_ENTRY_ID: Final = "entry_id"
 ATTR_ID: Final = "id"
-ATTR_SENDER: Final = "sender"
 ATTR_RECEIVER: Final = "receiver"
 ATTR_TEXT: Final = "text"
 ATTR_RECEIVED_AT: Final = "received_at"
