@@ -6,7 +6,6 @@ from abc import abstractmethod
 import asyncio
 from collections.abc import Mapping
 from datetime import datetime
-import logging
 from typing import Any, ClassVar, Final, cast, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -37,7 +36,7 @@ from .account.receive import (
 )
 from .account.recipients import is_one_of, recipient_name
 from .account.track import EVENT_DELIVERY_REPORT
-from .const import ATTR_SENDER
+from .const import ATTR_SENDER, LOGGER
 from .errors import async_config_error
 from .matching import (
     SEARCH_TIMEOUT,
@@ -49,8 +48,6 @@ from .matching import (
     sender_key,
 )
 from .numbers import async_parse
-
-_LOGGER = logging.getLogger(__name__)
 
 CONF_FROM: Final = "from"
 CONF_TO: Final = "to"
@@ -293,7 +290,7 @@ class SmsReceivedTrigger(EimsEventTrigger):
                     search_groups, pattern, payload["text"]
                 )
             except TimeoutError:
-                _LOGGER.warning(
+                LOGGER.warning(
                     "Pattern %s gave up on SMS %s after %s s: it does not match",
                     pattern.pattern,
                     payload["sms_id"],
