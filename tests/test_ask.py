@@ -316,6 +316,26 @@ async def test_same_id_replaces_the_question(
     assert others == []
 
 
+async def test_asking_again_sends_again(
+    hass: HomeAssistant,
+    family_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The repeat guard never holds a question back: asked again at once, it goes again."""
+    ends = await attach(hass, {}, "eims.reply_received")
+    first = await ask(hass, family_entry, to=MUM, question="Home?", choices=["yes"])
+    again = await ask(hass, family_entry, to=MUM, question="Home?", choices=["yes"])
+    assert sent(simulator) == [(MUM, "Home?"), (MUM, "Home?")]
+    assert again["numbers"] == [MUM]
+    assert again["ask_id"] != first["ask_id"]
+    inject(simulator, MUM, "yes")
+    await async_poll(hass, freezer)
+    assert [(end["ask_id"], end["choice"]) for end in ends] == [
+        (again["ask_id"], "yes")
+    ]
+
+
 async def test_pending_question_survives_reload(
     hass: HomeAssistant,
     family_entry: MockConfigEntry,

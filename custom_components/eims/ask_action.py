@@ -113,7 +113,10 @@ async def async_ask(call: ServiceCall) -> ServiceResponse:
     numbers = await _async_numbers(call, entry, call.data[ATTR_TO])
     text: str = call.data[ATTR_QUESTION]
     outcome = await async_send(
-        call.hass, entry, OutgoingMessage(numbers=numbers, message=text), ORIGIN_ASK
+        call.hass,
+        entry,
+        OutgoingMessage(numbers=numbers, message=text, hold_repeats=False),
+        ORIGIN_ASK,
     )
     country = call.hass.config.country
     asked = tuple(

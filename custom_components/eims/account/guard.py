@@ -96,16 +96,21 @@ class SpendingGuard:
         async_clear_issues(self._hass, self._entry, DAILY_LIMIT_REACHED)
 
     @callback
-    def admit(self, request: SendRequest, segments: int) -> Admission:
+    def admit(
+        self, request: SendRequest, segments: int, *, hold_repeats: bool = True
+    ) -> Admission:
         """
         Return what of `request` may go out, and reserve its cost.
 
         Numbers that got the same text within the window are held back (reported, not an
-        error). Raises HomeAssistantError when the rest would pass the daily limit.
+        error) unless `hold_repeats` is False. Raises HomeAssistantError when the rest
+        would pass the daily limit.
         """
         message = _message_key(request)
-        numbers, suppressed = self._duplicates.admit(
-            request.numbers, message, dt_util.utcnow()
+        numbers, suppressed = (
+            self._duplicates.admit(request.numbers, message, dt_util.utcnow())
+            if hold_repeats
+            else (list(request.numbers), [])
         )
         if suppressed:
             self.suppressed += len(suppressed)

@@ -46,6 +46,8 @@ class OutgoingMessage:
     skip_invalid: bool = False
     # A device reads GSM-7 only: UCS-2 text is refused rather than sent.
     gsm7_only: bool = False
+    # False for a question: asked again, it is sent again (the repeat guard is for loops).
+    hold_repeats: bool = True
 
 
 def check_message(message: str, *, gsm7_only: bool = False) -> SegmentInfo:

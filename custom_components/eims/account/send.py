@@ -149,7 +149,9 @@ async def async_send(
     """
     prepared = await _async_prepare(hass, entry, outgoing)
     spending = entry.runtime_data.account.spending
-    admission = spending.admit(prepared.request, prepared.segments.segments)
+    admission = spending.admit(
+        prepared.request, prepared.segments.segments, hold_repeats=outgoing.hold_repeats
+    )
     if admission.request is None:
         return SendOutcome(
             result=SendResult(),
