@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 import sys
-from typing import Any
 
 from custom_components.eims.account.track import DeliveryTracker
 
 
 class _Sizer:
-    """Sum `sys.getsizeof` over objects, each counted once (shared send times, strings)."""
+    """Sum `sys.getsizeof` over objects and what they hold, each counted once (shared ones too)."""
 
     def __init__(self) -> None:
         self.seen: set[int] = set()
@@ -22,21 +21,21 @@ class _Sizer:
             return
         self.seen.add(id(obj))
         self.total += sys.getsizeof(obj)
-
-    def add_record(self, record: Any) -> None:
-        self.add(record)
-        for slot in getattr(type(record), "__slots__", ()):
-            self.add(getattr(record, slot))
+        if isinstance(obj, dict):
+            for key, value in obj.items():
+                self.add(key)
+                self.add(value)
+        elif isinstance(obj, list | tuple | set | frozenset):
+            for item in obj:
+                self.add(item)
+        for slot in getattr(type(obj), "__slots__", ()):
+            self.add(getattr(obj, slot, None))
 
 
 def tracker_bytes(tracker: DeliveryTracker) -> int:
-    """Return the bytes of the tracker's per-message state: its tables and their records."""
+    """Return the bytes of the tracker's per-message state: its tables and what they hold."""
     sizer = _Sizer()
     # The bench reads the tracker's own tables: they are what grows with pending messages.
-    tables: list[dict[int, Any]] = [tracker._pending, tracker._unknown_since]  # noqa: SLF001
-    for table in tables:
-        sizer.add(table)
-        for key, value in table.items():
-            sizer.add(key)
-            sizer.add_record(value)
+    sizer.add(tracker._pending)  # noqa: SLF001
+    sizer.add(tracker._unknown_since)  # noqa: SLF001
     return sizer.total

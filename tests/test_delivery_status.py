@@ -1,4 +1,4 @@
-"""The delivery status model on its own: rows and pushes read, numbers packed, storage kept."""
+"""The delivery status model on its own: rows and pushes read, numbers packed."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from custom_components.eims.account.delivery_status import (
     DeliveryStatus,
     PendingMessage,
     StatusUpdate,
-    decode_pending,
-    encode_pending,
     pack_number,
     pushed_update,
     reason_name,
@@ -185,44 +183,3 @@ def test_report_of_a_pending_message() -> None:
         7, pending, StatusUpdate(DeliveryStatus.DELIVERED, True, 0, DELIVERED_AT), 1e9
     )
     assert (delivered.reported_at, delivered.reason) == (DELIVERED_AT, None)
-
-
-def test_pending_storage_round_trip() -> None:
-    """The stored columns give back every message in order, sharing times and origins."""
-    sent_at = SENT_AT.timestamp()
-    pending = {
-        1: PendingMessage(
-            pack_number("+447911123456"), sent_at, "notify", DeliveryStatus.PENDING
-        ),
-        5: PendingMessage(
-            pack_number("0612345678"), sent_at, "notify", DeliveryStatus.SENT
-        ),
-        3: PendingMessage(
-            pack_number("447911123457"), sent_at + 1, "job", DeliveryStatus.SENDING
-        ),
-    }
-    columns = encode_pending(pending)
-    assert columns["ids"] == [1, 5, 3]
-    assert columns["numbers"] == [447911123456, "0612345678", -447911123457]
-    decoded = dict(decode_pending(columns))
-    assert list(decoded) == [1, 5, 3]
-    for message_id, record in decoded.items():
-        original = pending[message_id]
-        assert (record.number, record.sent_at, record.origin, record.status) == (
-            original.number,
-            original.sent_at,
-            original.origin,
-            original.status,
-        )
-    assert decoded[1].sent_at is decoded[5].sent_at
-    assert decoded[1].origin is decoded[5].origin
-
-
-def test_pending_storage_refuses_ragged_columns() -> None:
-    """Columns of different lengths are a broken store, not silently cut."""
-    columns = encode_pending(
-        {1: PendingMessage(1, 0.0, "action", DeliveryStatus.PENDING)}
-    )
-    columns["ids"].append(2)
-    with pytest.raises(ValueError, match="zip"):
-        list(decode_pending(columns))

@@ -2,16 +2,14 @@
 Where a sent message is, and what a report says about it: the tracker's pure part.
 
 No Home Assistant imports: the status model, the reading of report rows and pushed
-reports, and the compact stored form of the messages still waiting.
+reports, and the packed form of a waiting message's number.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from operator import attrgetter
 from typing import Any, Final
 
 from ..api import DeliverStatus, PushedReport, ReportCode, ReportRow, SendStatus
@@ -137,19 +135,14 @@ def pushed_update(report: PushedReport) -> StatusUpdate:
     return StatusUpdate(DeliveryStatus.FAILED, True, report.status, report.time)
 
 
+@dataclass(frozen=True, slots=True)
 class PendingMessage:
-    """A message waiting for its final report; small, as 100,000 may wait at once."""
+    """A message waiting for its final report: its packed number, when it was sent, why, where."""
 
-    __slots__ = ("number", "origin", "sent_at", "status")
-
-    def __init__(
-        self, number: int | str, sent_at: float, origin: str, status: DeliveryStatus
-    ) -> None:
-        """Hold a packed number; `sent_at` (unix seconds) is shared by one send's messages."""
-        self.number = number
-        self.sent_at = sent_at
-        self.origin = origin
-        self.status = status
+    number: int | str
+    sent_at: float
+    origin: str
+    status: DeliveryStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,46 +203,4 @@ class DeliveryReport:
             reported_at=datetime.fromisoformat(data["reported_at"]),
             code=data["code"],
             reason=data["reason"],
-        )
-
-
-def encode_pending(pending: dict[int, PendingMessage]) -> dict[str, list[Any]]:
-    """
-    Return the stored form of the waiting messages: one column per field, numbers packed.
-
-    Columns are built by C-level iteration: 100,000 messages take a few ms.
-    """
-    records = pending.values()
-    return {
-        "ids": list(pending),
-        "numbers": list(map(attrgetter("number"), records)),
-        "sent_at": list(map(attrgetter("sent_at"), records)),
-        "origins": list(map(attrgetter("origin"), records)),
-        "statuses": list(map(attrgetter("status"), records)),
-    }
-
-
-def decode_pending(
-    columns: dict[str, list[Any]],
-) -> Iterator[tuple[int, PendingMessage]]:
-    """Yield the stored messages in order, one object per distinct time and origin."""
-    times: dict[float, float] = {}
-    origins: dict[str, str] = {}
-    rows: Iterable[tuple[int, int | str, float, str, str]] = zip(
-        columns["ids"],
-        columns["numbers"],
-        columns["sent_at"],
-        columns["origins"],
-        columns["statuses"],
-        strict=True,
-    )
-    for message_id, number, sent_at, origin, status in rows:
-        yield (
-            message_id,
-            PendingMessage(
-                number,
-                times.setdefault(sent_at, sent_at),
-                origins.setdefault(origin, origin),
-                DeliveryStatus(status),
-            ),
         )

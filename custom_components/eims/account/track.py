@@ -29,12 +29,11 @@ from .delivery_status import (
     DeliveryStatus,
     PendingMessage,
     StatusUpdate,
-    decode_pending,
-    encode_pending,
     pack_number,
     pushed_update,
     row_update,
 )
+from .pending import PendingMessages
 
 EVENT_DELIVERY_REPORT: Final = f"{DOMAIN}_delivery_report"
 
@@ -77,8 +76,7 @@ class DeliveryTracker:
         self._store = EntryStore[dict[str, Any]](
             hass, entry.entry_id, StoreName.DELIVERIES
         )
-        # Insertion order is send order: the oldest id comes first.
-        self._pending: dict[int, PendingMessage] = {}
+        self._pending = PendingMessages()
         self._unknown_since: dict[int, float] = {}
         self.sent = 0
         self.delivered = 0
@@ -98,8 +96,8 @@ class DeliveryTracker:
 
     def oldest_pending_age(self) -> float | None:
         """Return the age in seconds of the oldest message still waiting."""
-        oldest = next(iter(self._pending.values()), None)
-        return None if oldest is None else self._now() - oldest.sent_at
+        oldest = self._pending.oldest_sent_at()
+        return None if oldest is None else self._now() - oldest
 
     @staticmethod
     def _now() -> float:
@@ -116,10 +114,8 @@ class DeliveryTracker:
         self.failed = counters["failed"]
         if data["last"] is not None:
             self.last_report = DeliveryReport.from_dict(data["last"])
-        for index, (message_id, pending) in enumerate(
-            decode_pending(data["pending"]), 1
-        ):
-            self._pending[message_id] = pending
+        for index, stored in enumerate(PendingMessages.decode(data["pending"]), 1):
+            self._pending.add(*stored)
             if index % WORK_CHUNK == 0:
                 await asyncio.sleep(0)
 
@@ -132,7 +128,7 @@ class DeliveryTracker:
                 "failed": self.failed,
             },
             "last": self.last_report.as_dict() if self.last_report else None,
-            "pending": encode_pending(self._pending),
+            "pending": self._pending.encode(),
         }
 
     async def async_flush(self) -> None:
@@ -168,13 +164,16 @@ class DeliveryTracker:
         if not added:
             return
         for message in added:
-            self._pending[message.id] = PendingMessage(
-                pack_number(message.number), sent_at, origin, DeliveryStatus.PENDING
-            )
+            self._pending.add(message.id, pack_number(message.number), sent_at, origin)
         self.sent += len(added)
-        last = added[-1].id
+        last = added[-1]
         self.last_report = DeliveryReport.of(
-            last, self._pending[last], _TRACKED, sent_at
+            last.id,
+            PendingMessage(
+                pack_number(last.number), sent_at, origin, DeliveryStatus.PENDING
+            ),
+            _TRACKED,
+            sent_at,
         )
         self._async_changed()
 
@@ -186,14 +185,14 @@ class DeliveryTracker:
             return False
         report = DeliveryReport.of(message_id, pending, update, now)
         if update.final:
-            del self._pending[message_id]
+            self._pending.remove(message_id)
             self._unknown_since.pop(message_id, None)
             if update.status is DeliveryStatus.DELIVERED:
                 self.delivered += 1
             elif update.status in FAILED_STATUSES:
                 self.failed += 1
         else:
-            pending.status = update.status
+            self._pending.set_status(message_id, update.status)
         self.last_report = report
         self.hass.bus.async_fire(
             EVENT_DELIVERY_REPORT, {"entry_id": self.entry_id, **report.as_dict()}
@@ -222,8 +221,7 @@ class DeliveryTracker:
         expired = [
             message_id
             for message_id in asked
-            if (pending := self._pending.get(message_id)) is not None
-            and pending.sent_at < limit
+            if message_id in self._pending and self._pending.sent_at(message_id) < limit
         ]
         for start in range(0, len(expired), REPORT_CHUNK):
             for message_id in expired[start : start + REPORT_CHUNK]:
@@ -237,8 +235,8 @@ class DeliveryTracker:
             limit = now - PUSH_BACKOFF
             ids = [
                 message_id
-                for message_id, pending in self._pending.items()
-                if pending.sent_at <= limit
+                for message_id in self._pending
+                if self._pending.sent_at(message_id) <= limit
             ]
         else:
             ids = list(self._pending)
