@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +21,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
-from custom_components.eims.api import SentMessage
+from custom_components.eims.api import Accepted
 from custom_components.eims.const import BALANCE_INTERVAL, DOMAIN, UPDATE_INTERVAL
 from custom_components.eims.entry import EimsConfigEntry
 from custom_components.eims.services import SERVICE_SEND_SMS
@@ -102,14 +102,13 @@ class Bench:
         self.home = home
         self.hass = home.hass
         self.gateway = gateway
-        # What the gateway accepted from the bench's sends, as two flat lists (few objects).
-        self._sent_numbers: list[str] = []
-        self._sent_ids: list[int] = []
+        # What the gateway accepted from the bench's sends: message id -> number.
+        self._sent: Accepted = {}
 
     @property
     def sent_count(self) -> int:
         """Return how many messages the gateway accepted from the bench."""
-        return len(self._sent_ids)
+        return len(self._sent)
 
     @contextlib.asynccontextmanager
     async def window(self) -> AsyncIterator[Window]:
@@ -126,7 +125,7 @@ class Bench:
         window.loop = probe.report
         window.counts = await self.gateway.requests_since(mark)
 
-    async def messages(self, count: int) -> list[SentMessage]:
+    async def messages(self, count: int) -> Accepted:
         """Return `count` of the messages the bench sent, all final; send more first when needed."""
         missing = count - self.sent_count
         if missing > 0:
@@ -137,11 +136,7 @@ class Bench:
         await self.gateway.control(
             "POST", "/messages/advance", {"steps": "final", "force": True}
         )
-        chosen = sorted(range(len(self._sent_ids)), key=self._sent_ids.__getitem__)
-        return [
-            SentMessage(self._sent_numbers[i], self._sent_ids[i])
-            for i in chosen[:count]
-        ]
+        return {i: self._sent[i] for i in sorted(self._sent)[:count]}
 
     async def service_send(
         self, entry: EimsConfigEntry, numbers: list[str]
@@ -159,8 +154,7 @@ class Bench:
         if response is None or accepted != len(numbers):
             raise RuntimeError(f"the gateway accepted {accepted} of {len(numbers)}")
         sent: list[dict[str, Any]] = response["messages"]  # type: ignore[assignment]
-        self._sent_numbers.extend(message["number"] for message in sent)
-        self._sent_ids.extend(message["id"] for message in sent)
+        self._sent.update((message["id"], message["number"]) for message in sent)
         return dict(response)
 
 
@@ -197,7 +191,7 @@ async def send(bench: Bench, count: int) -> Result:
 
 async def poll(bench: Bench, count: int) -> Result:
     """Poll the delivery reports of `count` pending messages until each was asked about."""
-    messages = await bench.messages(count) if count else []
+    messages = await bench.messages(count) if count else {}
     entry = await async_add_entry(bench.hass, bench.gateway.port)
     tracker = runtime_of(entry).account.tracker
     tracker.async_track(messages, "bench")
@@ -386,15 +380,14 @@ async def tracker_memory(bench: Bench, count: int) -> MemoryResult:
     """Measure with tracemalloc what the tracker keeps for `count` newly pending messages."""
     entry = await async_add_entry(bench.hass, bench.gateway.port)
     tracker = runtime_of(entry).account.tracker
-    make: Callable[[int], SentMessage] = lambda i: SentMessage(number(i), 10**9 + i)
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        messages = [make(i) for i in range(count)]
-        tracker.async_track(messages, "bench")
+        accepted = {10**9 + i: number(i) for i in range(count)}
+        tracker.async_track(accepted, "bench")
         # What the send's reply held is freed: only what the tracker keeps remains.
-        del messages
+        del accepted
         gc.collect()
         retained = tracemalloc.get_traced_memory()[0] - before
     finally:

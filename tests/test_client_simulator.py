@@ -88,19 +88,19 @@ async def test_every_endpoint(
         assert result.success == 3
         assert result.fail == 0
         assert result.requests == 1
-        assert sorted(m.number for m in result.messages) == [
+        assert sorted(result.accepted.values()) == [
             "+447911123456",
             "10010",
             "1008611",
         ]
         [submission] = sim.state.submissions
         assert sorted(submission.numbers) == ["10010", "1008611", "447911123456"]
-        assert sorted(submission.ids) == sorted(m.id for m in result.messages)
+        assert sorted(submission.ids) == sorted(result.accepted)
         assert (await client.get_balance()).balance + (
             await client.get_balance()
         ).gift < before.balance + before.gift
 
-        ids = [m.id for m in result.messages]
+        ids = list(result.accepted)
         report = await client.get_reports(ids)
         assert {row.id for row in report.rows} == set(ids)
         assert all(row.send_status is SendStatus.UNSENT for row in report.rows)
@@ -153,14 +153,14 @@ async def test_scheduled_send_and_get(
                 )
             ]
         )
-        [message] = result.messages
+        [message_id] = result.accepted
         assert sim.state.submissions[0].method == "GET"
         assert sim.state.submissions[0].params["content"] == "later & soon"
         sim.state.step_messages(steps=None)
-        [row] = (await client.get_reports([message.id])).rows
+        [row] = (await client.get_reports([message_id])).rows
         assert row.send_status is SendStatus.UNSENT
         sim.state.advance_time(3600 + 60)
-        [row] = (await client.get_reports([message.id])).rows
+        [row] = (await client.get_reports([message_id])).rows
         assert row.send_status is SendStatus.SENT
 
 

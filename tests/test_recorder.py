@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from sqlalchemy import text
 
 from custom_components.eims.account.send import async_note_sent
-from custom_components.eims.api import PushedReport, SendResult, SentMessage
+from custom_components.eims.api import PushedReport, SendResult
 from simulator.testing import RunningSimulator
 
 LAST_STATUS = "sensor.demo_127_0_0_1_last_delivery_status"
@@ -54,10 +54,7 @@ async def test_reports_add_no_attribute_rows(
         hass,
         init_sim_entry,
         SendResult(
-            messages=[
-                SentMessage(number=f"+4479111{index:05d}", id=index)
-                for index in range(REPORTS)
-            ]
+            accepted={index: f"+4479111{index:05d}" for index in range(REPORTS)}
         ),
         "action",
     )

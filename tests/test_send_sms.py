@@ -22,7 +22,6 @@ from custom_components.eims.api import (
     EimsPartialSendError,
     EimsTimeoutError,
     SendResult,
-    SentMessage,
 )
 from custom_components.eims.api.exceptions import STATUS_ERRORS, status_error
 from custom_components.eims.const import (
@@ -347,7 +346,7 @@ async def test_timeout_after_earlier_batches(
     """A timeout after accepted batches names their ids, and they are followed."""
     accepted = SendResult(
         success=12,
-        messages=[SentMessage(number=f"+4479111234{i:02d}", id=i) for i in range(12)],
+        accepted={i: f"+4479111234{i:02d}" for i in range(12)},
         requests=1,
     )
     mock_client.send_sms.side_effect = EimsPartialSendError(
@@ -371,7 +370,7 @@ async def test_refusal_after_earlier_batches(
     hass: HomeAssistant, mock_client: MagicMock, mock_send: ActionCall
 ) -> None:
     """A refusal after accepted batches still follows what was accepted."""
-    accepted = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 7)], requests=1)
+    accepted = SendResult(success=1, accepted={7: UK_MOBILE}, requests=1)
     mock_client.send_sms.side_effect = EimsPartialSendError(accepted, status_error(-12))
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
@@ -388,7 +387,7 @@ async def test_balance_refused_after_earlier_batches(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """The failure that ended a partial send is what the user is told and repaired by."""
-    accepted = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 7)], requests=1)
+    accepted = SendResult(success=1, accepted={7: UK_MOBILE}, requests=1)
     mock_client.send_sms.side_effect = EimsPartialSendError(accepted, status_error(-10))
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
@@ -406,7 +405,7 @@ async def test_send_followed_and_balance_fetched(
     hass: HomeAssistant, mock_client: MagicMock, mock_send: ActionCall
 ) -> None:
     """A successful send is followed with its origin, and the balance is fetched again."""
-    result = SendResult(success=1, messages=[SentMessage(UK_MOBILE, 3)], requests=1)
+    result = SendResult(success=1, accepted={3: UK_MOBILE}, requests=1)
     mock_client.send_sms.return_value = result
     balance_polls = mock_client.get_balance.await_count
     response = await mock_send(numbers=[UK_MOBILE], message="Hi")

@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.eims.account.send import async_note_sent
 from custom_components.eims.account.track import EVENT_DELIVERY_REPORT, DeliveryTracker
-from custom_components.eims.api import SendRequest, SendResult, SentMessage
+from custom_components.eims.api import SendRequest, SendResult
 from custom_components.eims.const import CONF_TRACKING_WINDOW
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
@@ -68,7 +68,7 @@ async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> li
     )
     async_note_sent(hass, entry, result, "test")
     await hass.async_block_till_done()
-    return [message.id for message in result.messages]
+    return list(result.accepted)
 
 
 def ids_asked(simulator: RunningSimulator) -> list[list[int]]:
@@ -239,7 +239,7 @@ async def test_not_found_after_a_while(
     async_note_sent(
         hass,
         init_sim_entry,
-        SendResult(messages=[SentMessage(number=NUMBER, id=999_999)]),
+        SendResult(accepted={999_999: NUMBER}),
         "test",
     )
     await hass.async_block_till_done()
@@ -379,7 +379,7 @@ async def test_sending_again_is_counted_once(
     hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
 ) -> None:
     """An id handed in twice is tracked once; an empty send changes nothing."""
-    result = SendResult(messages=[SentMessage(number=NUMBER, id=1)])
+    result = SendResult(accepted={1: NUMBER})
     async_note_sent(hass, init_sim_entry, result, "test")
     async_note_sent(hass, init_sim_entry, result, "test")
     async_note_sent(hass, init_sim_entry, SendResult(), "test")

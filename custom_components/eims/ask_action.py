@@ -121,7 +121,8 @@ async def async_ask(call: ServiceCall) -> ServiceResponse:
     country = call.hass.config.country
     asked = tuple(
         dict.fromkeys(
-            sender_key(sent.number, country=country) for sent in outcome.result.messages
+            sender_key(number, country=country)
+            for number in outcome.result.accepted.values()
         )
     )
     if not asked:
@@ -142,6 +143,6 @@ async def async_ask(call: ServiceCall) -> ServiceResponse:
     entry.runtime_data.account.questions.async_ask(question)
     return {
         "ask_id": question.ask_id,
-        "numbers": [sent.number for sent in outcome.result.messages],
+        "numbers": list(outcome.result.accepted.values()),
         "expires_at": utc_iso(question.expires_at),
     }

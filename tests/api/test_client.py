@@ -34,7 +34,6 @@ from custom_components.eims.api import (
     ReportCounters,
     SendRequest,
     SendStatus,
-    SentMessage,
     SmsJob,
     SmsType,
 )
@@ -45,7 +44,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def accept_all(request_fields: dict[str, Any]) -> dict[str, object]:
-    """Build a sendsms reply accepting every number of a request, ids from 1."""
+    """Build a sendsms reply accepting every number of a request, its digits as its id."""
     numbers = [
         number
         for item in request_fields.get("smsarray") or [request_fields]
@@ -55,7 +54,8 @@ def accept_all(request_fields: dict[str, Any]) -> dict[str, object]:
         "status": 0,
         "success": len(numbers),
         "fail": 0,
-        "array": [[number, index] for index, number in enumerate(numbers, 1)],
+        # Unique across requests, as a gateway's message ids are.
+        "array": [[number, int(number.removeprefix("+"))] for number in numbers],
     }
 
 
@@ -130,7 +130,7 @@ async def test_send_single_matches_spec_body(
             )
         ]
     )
-    assert result.messages == [SentMessage("10010", 1), SentMessage("1008611", 2)]
+    assert result.accepted == {1: "10010", 2: "1008611"}
     assert (result.success, result.fail, result.failed, result.requests) == (
         2,
         0,
@@ -178,7 +178,7 @@ async def test_send_matches_v35_string_numbers(
     result = await client.send_sms(
         [SendRequest(["8613800000001", "+8613800000002"], "hi")]
     )
-    assert result.messages == [SentMessage("8613800000001", 7)]
+    assert result.accepted == {7: "8613800000001"}
     assert result.failed == [FailedNumber("+8613800000002", "not_accepted")]
     assert (result.success, result.fail) == (1, 1)
 
@@ -188,7 +188,7 @@ async def test_send_unknown_returned_number_and_missing_counts(
 ) -> None:
     gateway.reply("/sendsms", {"status": 0, "array": [[999, "5"]]})
     result = await client.send_sms([SendRequest(["10010"], "hi")])
-    assert result.messages == [SentMessage("999", 5)]
+    assert result.accepted == {5: "999"}
     assert result.failed == [FailedNumber("10010", "not_accepted")]
     assert (result.success, result.fail) == (1, 1)
 
@@ -207,7 +207,7 @@ async def test_send_smsarray(gateway: FakeGateway, client: EimsClient) -> None:
         {"numbers": "10012", "content": "two", "smstype": 0},
     ]
     assert "numbers" not in fields
-    assert [message.number for message in result.messages] == [
+    assert list(result.accepted.values()) == [
         "10010",
         "10011",
         "10012",
@@ -226,7 +226,7 @@ async def test_post_batches_at_10000(
     calls = gateway.calls("/sendsms")
     assert len(calls) == requests == result.requests
     assert all(len(call.fields["numbers"].split(",")) <= 10000 for call in calls)
-    assert sorted(message.number for message in result.messages) == sorted(numbers)
+    assert sorted(result.accepted.values()) == sorted(numbers)
     assert result.success == count
 
 
@@ -265,7 +265,7 @@ async def test_get_batches_at_100(
     assert all(call.method == "GET" for call in calls)
     assert calls[0].query["content"] == "a b+c&d"
     assert calls[0].query["numbers"].startswith("+86")
-    assert sorted(message.number for message in result.messages) == sorted(numbers)
+    assert sorted(result.accepted.values()) == sorted(numbers)
 
 
 async def test_get_mode_sends_each_request_apart(
@@ -298,7 +298,7 @@ async def test_partial_result_on_failing_later_batch(
         await client.send_sms([SendRequest(numbers, "hi")])
     assert err.value.accepted.requests == 1
     assert err.value.accepted.success == 10000
-    assert len(err.value.accepted.messages) == 10000
+    assert len(err.value.accepted.accepted) == 10000
     # The failure of the second request is the cause, chained for tracebacks.
     assert isinstance(err.value.cause, EimsBalanceError)
     assert err.value.__cause__ is err.value.cause
@@ -318,7 +318,7 @@ async def test_each_accepted_request_is_handed_over_before_the_next(
     with pytest.raises(EimsError):
         await client.send_sms(
             [SendRequest(numbers, "hi")],
-            lambda messages: handed.append([message.number for message in messages]),
+            lambda accepted: handed.append(list(accepted.values())),
         )
     # The first request's messages arrived before the second request failed.
     assert handed == [numbers[:10000]]

@@ -56,7 +56,8 @@ class SendOutcome:
             "success": self.result.success,
             "fail": self.result.fail,
             "messages": [
-                {"number": sent.number, "id": sent.id} for sent in self.result.messages
+                {"number": number, "id": message_id}
+                for message_id, number in self.result.accepted.items()
             ],
             "failed": [
                 {"number": failed.number, "reason": failed.reason}
@@ -118,7 +119,7 @@ def async_note_sent(
 ) -> None:
     """Follow the delivery of what the gateway accepted; poll the balance and messages now."""
     runtime = entry.runtime_data
-    runtime.account.tracker.async_track(result.messages, origin)
+    runtime.account.tracker.async_track(result.accepted, origin)
     # The balance has moved; replies and quick reports may already be waiting.
     for coordinator in (runtime.balance, runtime.messages):
         entry.async_create_task(hass, coordinator.async_request_refresh())
@@ -191,9 +192,7 @@ async def async_send(
                 translation_placeholders={
                     "count": str(numbers),
                     "accepted": str(accepted.success if accepted else 0),
-                    "ids": listing([sent.id for sent in accepted.messages])
-                    if accepted
-                    else "-",
+                    "ids": listing(list(accepted.accepted)) if accepted else "-",
                 },
             ) from err
         spending.settle(admission, accepted.success if accepted else 0)

@@ -8,7 +8,7 @@ What a report means is `delivery_status`'s.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Final
 
@@ -16,7 +16,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from ..api import EimsClient, PushedReport, ReportResult, SentMessage, UnreadableReport
+from ..api import EimsClient, PushedReport, ReportResult, UnreadableReport
 from ..const import CONF_TRACKING_WINDOW, DEFAULT_TRACKING_WINDOW_HOURS, DOMAIN, LOGGER
 from ..numbers import mask_number
 from ..store import SAVE_DELAY, EntryStore, StoreName
@@ -157,21 +157,23 @@ class DeliveryTracker:
             update_callback()
 
     @callback
-    def async_track(self, messages: Iterable[SentMessage], origin: str) -> None:
-        """Start following the messages one send returned."""
+    def async_track(self, accepted: Mapping[int, str], origin: str) -> None:
+        """Start following the messages one send returned (message id → number)."""
         sent_at = self._now()
-        added = [message for message in messages if message.id not in self._pending]
+        added = [
+            (message_id, pack_number(number))
+            for message_id, number in accepted.items()
+            if message_id not in self._pending
+        ]
         if not added:
             return
-        for message in added:
-            self._pending.add(message.id, pack_number(message.number), sent_at, origin)
+        for message_id, number in added:
+            self._pending.add(message_id, number, sent_at, origin)
         self.sent += len(added)
-        last = added[-1]
+        last_id, last_number = added[-1]
         self.last_report = DeliveryReport.of(
-            last.id,
-            PendingMessage(
-                pack_number(last.number), sent_at, origin, DeliveryStatus.PENDING
-            ),
+            last_id,
+            PendingMessage(last_number, sent_at, origin, DeliveryStatus.PENDING),
             _TRACKED,
             sent_at,
         )

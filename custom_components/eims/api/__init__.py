@@ -24,6 +24,7 @@ from .exceptions import (
 )
 from .jobs import JobType, SmsJob
 from .models import (
+    Accepted,
     Balance,
     ClientStats,
     DeliverStatus,
@@ -38,7 +39,6 @@ from .models import (
     SendRequest,
     SendResult,
     SendStatus,
-    SentMessage,
     SmsPage,
     SmsType,
     UnreadableReport,
@@ -49,6 +49,7 @@ from .values import format_gateway_time, parse_gateway_time
 
 __all__ = [
     "DEFAULT_PORT",
+    "Accepted",
     "Balance",
     "ClientStats",
     "DeliverStatus",
@@ -84,7 +85,6 @@ __all__ = [
     "SendRequest",
     "SendResult",
     "SendStatus",
-    "SentMessage",
     "SeqSource",
     "SmsJob",
     "SmsPage",

@@ -16,6 +16,7 @@ from .batching import plan_report_batches, plan_send_batches
 from .exceptions import EimsError, EimsPartialSendError, EimsValidationError
 from .jobs import SmsJob
 from .models import (
+    Accepted,
     Balance,
     ClientStats,
     ReportCounters,
@@ -23,7 +24,6 @@ from .models import (
     ReportRow,
     SendRequest,
     SendResult,
-    SentMessage,
     SmsPage,
     UnreadableReport,
 )
@@ -121,7 +121,7 @@ class EimsClient:
     async def send_sms(
         self,
         requests: Sequence[SendRequest],
-        on_accepted: Callable[[Sequence[SentMessage]], None] | None = None,
+        on_accepted: Callable[[Accepted], None] | None = None,
     ) -> SendResult:
         """
         Send messages, never retried; each number goes out once per call.
@@ -151,11 +151,11 @@ class EimsClient:
                 raise
             result.success += reply.success
             result.fail += reply.fail
-            result.messages.extend(reply.messages)
+            result.accepted.update(reply.accepted)
             result.failed.extend(reply.failed)
             result.requests += 1
             if on_accepted is not None:
-                on_accepted(reply.messages)
+                on_accepted(reply.accepted)
         return result
 
     async def get_reports(self, ids: Sequence[int]) -> ReportResult:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .exceptions import EimsResponseError, status_error
 from .models import (
+    Accepted,
     Balance,
     DeliverStatus,
     FailedNumber,
@@ -21,7 +22,6 @@ from .models import (
     ReportRow,
     SendReply,
     SendStatus,
-    SentMessage,
     SmsPage,
     UnreadableReport,
     UnreadableSms,
@@ -104,27 +104,30 @@ def _reply_key(number: str) -> str:
 
 def parse_send_reply(data: Mapping[str, Any], sent: Sequence[str]) -> SendReply:
     """Parse a `sendsms` reply, matching returned numbers to sent ones on digits."""
-    by_digits = {_reply_key(number): number for number in sent}
-    messages: list[SentMessage] = []
+    # Each key computed once: a reply holds up to 10,000 numbers.
+    sent_keys = list(map(_reply_key, sent))
+    by_digits = dict(zip(sent_keys, sent, strict=True))
+    accepted: Accepted = {}
+    accepted_keys: set[str] = set()
     for entry in as_list(data.get("array", []), "array"):
         fields = as_list(entry, "array entry")
         if len(fields) != 2:
             raise EimsResponseError(f"Send entry has {len(fields)} fields, not 2")
         returned = as_number(fields[0], "number")
-        number = by_digits.get(_reply_key(returned), returned)
-        messages.append(SentMessage(number=number, id=as_int(fields[1], "id")))
-    accepted = {_reply_key(message.number) for message in messages}
+        key = _reply_key(returned)
+        accepted[as_int(fields[1], "id")] = by_digits.get(key, returned)
+        accepted_keys.add(key)
     failed = [
         FailedNumber(number=number, reason="not_accepted")
-        for number in sent
-        if _reply_key(number) not in accepted
+        for key, number in zip(sent_keys, sent, strict=True)
+        if key not in accepted_keys
     ]
     success = optional_int(data, "success")
     fail = optional_int(data, "fail")
     return SendReply(
-        success=len(messages) if success is None else success,
+        success=len(accepted) if success is None else success,
         fail=len(failed) if fail is None else fail,
-        messages=messages,
+        accepted=accepted,
         failed=failed,
     )
 
