@@ -8,6 +8,7 @@ from pathlib import Path
 from homeassistant import components
 from homeassistant.config import _write_default_config
 from homeassistant.util.yaml import load_yaml_dict
+import pytest
 
 from tests.e2e.hass_config import COMMITTED_YAML, prepare_config_dir
 
@@ -49,3 +50,22 @@ def test_default_config_spelt_out_but_what_cannot_run_here() -> None:
     comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
     for name in LEFT_OUT:
         assert f" {name}" in comments
+
+
+@pytest.mark.parametrize(
+    ("environment", "level"), [({}, "info"), ({"EIMS_LOG_LEVEL": "debug"}, "debug")]
+)
+def test_log_levels_info_and_the_integrations_from_develop(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    level: str,
+) -> None:
+    """Home Assistant logs at info; the integration at EIMS_LOG_LEVEL (develop --debug: debug)."""
+    monkeypatch.delenv("EIMS_LOG_LEVEL", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    prepare_config_dir(tmp_path, PORT)
+    logger = load_yaml_dict(tmp_path / "configuration.yaml")["logger"]
+    assert logger["default"] == "info"
+    assert logger["logs"]["custom_components.eims"] == level

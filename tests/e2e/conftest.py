@@ -128,6 +128,8 @@ def e2e_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2eStack]:
                 ],
                 hass_output,
                 cwd=base,
+                # The integration's debug lines too: a test checks no secret is in the log.
+                env={"EIMS_LOG_LEVEL": "debug"},
             )
             processes.append(hass)
             wait_for_port(simulator_port, simulator, simulator_log, 30)

@@ -49,11 +49,14 @@ INTERNAL_URL = re.compile(r"^(\s+internal_url:).*$", re.MULTILINE)
 
 
 class _IncludesUnread(yaml.SafeLoader):
-    """Reads a configuration.yaml without opening the files its !include tags name."""
+    """Reads a configuration.yaml without opening the files its !include tags name (nor env vars)."""
 
 
 _IncludesUnread.add_multi_constructor(
     "!include", lambda loader, suffix, node: f"!include{suffix} {node.value}"
+)
+_IncludesUnread.add_constructor(
+    "!env_var", lambda loader, node: f"!env_var {node.value}"
 )
 
 

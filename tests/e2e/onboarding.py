@@ -1,7 +1,7 @@
 """Onboard a fresh Home Assistant over REST: the owner user, then the remaining steps.
 
-`python -m tests.e2e.onboarding URL USERNAME PASSWORD` waits for hass at URL, creates that owner
-when onboarding has none yet and prints where to log in (scripts/develop uses it).
+`python -m tests.e2e.onboarding URL USERNAME PASSWORD` waits for hass at URL and creates that
+owner when onboarding has none yet (scripts/develop uses it).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import argparse
 from dataclasses import dataclass, field
 from http import HTTPStatus
 import json
-import sys
 import time
 from typing import Any
 import urllib.error
@@ -217,7 +216,7 @@ def wait_until_running(base_url: str, tokens: Tokens, timeout: float) -> None:
 
 
 def main() -> None:
-    """Wait for hass, create the owner named on the command line if there is none, say so."""
+    """Wait for hass, create the owner named on the command line if there is none."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url")
     parser.add_argument("username")
@@ -229,10 +228,6 @@ def main() -> None:
         onboard_owner(
             args.url, name=args.username, username=args.username, password=args.password
         )
-    sys.stdout.write(
-        f"\n==> Home Assistant is ready: {args.url}"
-        f" (log in as {args.username} / {args.password})\n\n"
-    )
 
 
 if __name__ == "__main__":
