@@ -812,3 +812,31 @@ async def test_replies_per_hour_cap(
     assert len(replies(simulator)) == 4
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["assist"]["stats"]["capped"] == 2
+
+
+@pytest.mark.usefixtures("in_the_uk")
+async def test_emergency_number_never_answered(
+    hass: HomeAssistant,
+    agent: tuple[EchoAgent, str],
+    assist_options: dict[str, Any],
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An emergency number among the trusted ones (saved before they were refused) gets no reply."""
+    echo, _ = agent
+    hass.config_entries.async_update_entry(
+        init_sim_entry,
+        options={
+            CONF_ASSIST: {**assist_options, CONF_TRUSTED_NUMBERS: ["999", TRUSTED]}
+        },
+    )
+    assert await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    inject(simulator, "999", "Turn on the lights")
+    inject(simulator, TRUSTED.removeprefix("+"), "Turn off the lights")
+    await async_poll(hass, freezer)
+    assert [query.text for query in echo.inputs] == ["Turn off the lights"]
+    assert [number.removeprefix("+") for number, _ in replies(simulator)] == [
+        TRUSTED.removeprefix("+")
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from unittest.mock import patch
 
@@ -9,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from hypothesis import given, strategies as st
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
+from phonenumbers.phonemetadata import PhoneMetadata
 import pytest
 
 from custom_components.eims import numbers
@@ -16,6 +18,7 @@ from custom_components.eims.numbers import (
     NumberReading,
     ParsedNumbers,
     async_parse,
+    is_emergency_number,
     mask_number,
     normalise_number,
     normalise_numbers,
@@ -391,3 +394,75 @@ async def test_async_parse_reads_in_the_executor_with_home_assistant_s_country(
         lambda country: normalise_numbers("07911 123456", country=country, plus=True),
     )
     assert parsed.valid == ["+447911123456"]
+
+
+@pytest.mark.parametrize(
+    ("number", "country", "emergency"),
+    [
+        ("112", "DE", True),
+        ("1 1 2", "GB", True),
+        ("999", "GB", True),
+        ("911", "US", True),
+        ("110", "CN", True),
+        ("911", "GB", False),
+        ("10086", "CN", False),
+        ("10010", "GB", False),
+        # The number's own country, whatever Home Assistant's.
+        ("+49 112", "GB", True),
+        ("0049 112", None, True),
+        ("+1 911", "CN", True),
+        ("+49 113", "DE", False),
+        # Without a country, a short code that is one anywhere.
+        ("112", None, True),
+        ("000", None, True),
+        ("10010", None, False),
+        ("+", "GB", False),
+        ("call 112", "GB", False),
+        ("+447911123456", "GB", False),
+    ],
+)
+def test_is_emergency_number(number: str, country: str | None, emergency: bool) -> None:
+    """libphonenumber's short-number data decides, in the number's or Home Assistant's country."""
+    assert is_emergency_number(number, country=country) is emergency
+
+
+@pytest.mark.parametrize("plus", [True, False])
+def test_emergency_numbers_are_invalid(plus: bool) -> None:
+    """Emergency numbers are never valid recipients; they are listed as such, as written."""
+    parsed = normalise_numbers(
+        ["999", "07911 123456", "+49 112", "bad", "10010", "999"],
+        country="GB",
+        plus=plus,
+    )
+    mum = "+447911123456" if plus else "447911123456"
+    assert parsed == ParsedNumbers(
+        valid=[mum, "10010"],
+        invalid=["999", "+49 112", "bad"],
+        emergency=["999", "+49 112"],
+    )
+
+
+def test_no_phone_number_is_an_emergency_number() -> None:
+    """
+    No valid phone number is an emergency number of its own country in libphonenumber's data.
+
+    `normalise_numbers` relies on it to look up only short codes and what is no number.
+    """
+    checked = 0
+    for region in phonenumbers.SUPPORTED_SHORT_REGIONS:
+        emergency = PhoneMetadata.short_metadata_for_region(region).emergency
+        metadata = PhoneMetadata.metadata_for_region(region)
+        if emergency is None or metadata is None:
+            continue
+        pattern = re.compile(emergency.national_number_pattern)
+        lengths = set(emergency.possible_length) & set(
+            metadata.general_desc.possible_length
+        )
+        for length in lengths:
+            for index in range(10**length):
+                digits = f"{index:0{length}d}"
+                if pattern.fullmatch(digits):
+                    checked += 1
+                    number = phonenumbers.parse(digits, region)
+                    assert not phonenumbers.is_valid_number(number), (region, digits)
+    assert checked > 0

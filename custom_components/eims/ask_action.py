@@ -95,6 +95,10 @@ async def _async_numbers(
             call.hass,
             lambda country: normalise_numbers(others, country=country, plus=True),
         )
+        if parsed.emergency:
+            raise validation_error(
+                "emergency_numbers", numbers=listing(parsed.emergency)
+            )
         if parsed.invalid:
             raise validation_error("ask_unknown_to", values=listing(parsed.invalid))
         numbers.extend(parsed.valid)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 import re
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import phonenumbers
 
@@ -27,10 +27,13 @@ _NO_REGION: Final = phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY
 
 @dataclass(frozen=True, slots=True)
 class ParsedNumbers:
-    """Recipients sorted into normalised valid numbers and the entries that are not numbers."""
+    """Recipients sorted into normalised valid numbers and the entries never to text."""
 
     valid: list[str]
+    # Entries that are no phone number or short code, and emergency numbers.
     invalid: list[str]
+    # The invalid entries that are emergency numbers, as written.
+    emergency: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +90,41 @@ def normalise_numbers(
     Normalise every entry of `value` (see `split_numbers` and `normalise_number`).
 
     Valid numbers keep their input order and appear once, however they were written; invalid
-    entries are kept as the user wrote them, in input order, each spelling once.
+    entries are kept as the user wrote them, in input order, each spelling once. An emergency
+    number (see `is_emergency_number`) is invalid, and listed as an emergency number too.
     """
     valid: dict[str, None] = {}
     invalid: dict[str, None] = {}
+    emergency: dict[str, None] = {}
     for entry in split_numbers(value):
-        if (number := normalise_number(entry, country=country, plus=plus)) is None:
+        number = normalise_number(entry, country=country, plus=True)
+        # No valid phone number is an emergency number in libphonenumber's data (a test
+        # checks it): only short codes and what is no number are looked up.
+        if (number is None or not number.startswith("+")) and is_emergency_number(
+            entry, country=country
+        ):
+            emergency[entry] = invalid[entry] = None
+        elif number is None:
             invalid[entry] = None
         else:
-            valid[number] = None
-    return ParsedNumbers(valid=list(valid), invalid=list(invalid))
+            valid[number if plus else number.removeprefix("+")] = None
+    return ParsedNumbers(
+        valid=list(valid), invalid=list(invalid), emergency=list(emergency)
+    )
+
+
+def is_emergency_number(number: str, *, country: str | None) -> bool:
+    """
+    Return whether `number` is an emergency number (libphonenumber's short-number data).
+
+    An international number ("+49 112", "0049 112") is looked up in its own country; any
+    other in `country`, or in every country when none is given: a short code reaches the
+    service of the country the gateway sends from.
+    """
+    cleaned = _FORMATTING.sub("", number)
+    if not _DIALLABLE.fullmatch(cleaned):
+        return False
+    return _is_emergency(cleaned, country.upper() if country else None)
 
 
 def normalise_number(number: str, *, country: str | None, plus: bool) -> str | None:
@@ -191,13 +219,42 @@ def mask_number(number: str) -> str:
     return sign + digits[:_MASK_HEAD] + "*" * hidden + digits[-_MASK_TAIL:]
 
 
+@lru_cache(maxsize=1024)
+def _is_emergency(cleaned: str, region: str | None) -> bool:
+    """Return whether a cleaned entry is an emergency number (see `is_emergency_number`)."""
+    if cleaned.startswith(("+", "00")) and _is_emergency_abroad(cleaned):
+        return True
+    # Also "000" (Australia's), which "00" does not make international; never a "+" number.
+    regions = (region,) if region else phonenumbers.SUPPORTED_SHORT_REGIONS
+    return any(phonenumbers.is_emergency_number(cleaned, each) for each in regions)
+
+
+def _is_emergency_abroad(cleaned: str) -> bool:
+    """Return whether an international entry is an emergency number of its own country."""
+    try:
+        parsed = phonenumbers.parse(_international(cleaned))
+    except phonenumbers.NumberParseException:
+        return False
+    digits = phonenumbers.national_significant_number(parsed)
+    # A number parsed from international form always has its country code.
+    country_code = cast("int", parsed.country_code)
+    return any(
+        phonenumbers.is_emergency_number(digits, each)
+        for each in phonenumbers.region_codes_for_country_code(country_code)
+    )
+
+
+def _international(cleaned: str) -> str:
+    """Return a cleaned entry with "00" in front written as "+"."""
+    return "+" + cleaned[2:] if cleaned.startswith("00") else cleaned
+
+
 # Bulk sends repeat the same recipients and libphonenumber parsing is the slow part.
 @lru_cache(maxsize=16384)
 def _normalise(cleaned: str, region: str | None) -> str | None:
     """Return the E.164 form (with "+") or the short code of a cleaned entry, or None."""
-    international = "+" + cleaned[2:] if cleaned.startswith("00") else cleaned
     try:
-        parsed = phonenumbers.parse(international, region)
+        parsed = phonenumbers.parse(_international(cleaned), region)
     except phonenumbers.NumberParseException:
         parsed = None
     if parsed is not None and phonenumbers.is_valid_number(parsed):

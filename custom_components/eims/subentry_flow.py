@@ -112,7 +112,10 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         parsed, readings = await async_parse(
             self.hass, partial(_read, user_input[CONF_NUMBERS])
         )
-        if parsed.invalid:
+        if parsed.emergency:
+            errors[CONF_NUMBERS] = "emergency_numbers"
+            placeholders["numbers"] = listing(parsed.emergency)
+        elif parsed.invalid:
             errors[CONF_NUMBERS] = "invalid_numbers"
             placeholders["numbers"] = listing(parsed.invalid)
         elif not parsed.valid:

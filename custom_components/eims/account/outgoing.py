@@ -98,6 +98,10 @@ async def async_parse_numbers(
         hass, lambda country: normalise_numbers(numbers, country=country, plus=plus)
     )
     if parsed.invalid and not (skip_invalid and parsed.valid):
+        if parsed.emergency:
+            raise validation_error(
+                "emergency_numbers", numbers=listing(parsed.emergency)
+            )
         raise validation_error(
             "invalid_numbers",
             numbers=listing(parsed.invalid),
