@@ -302,6 +302,7 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
         "tracking_window": 72,
         "duplicate_window": 60,
         "daily_limit": 0,
+        "history_limit": 1000,
         "assist": {
             "enabled": False,
             "trusted_numbers": [],

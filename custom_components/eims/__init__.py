@@ -17,6 +17,7 @@ from .notify import async_setup_notify_services
 from .runtime import EimsRuntimeData
 from .services import async_setup_services
 from .webhook import async_register_webhook
+from .websocket_api import async_setup_websocket_api
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
@@ -26,6 +27,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the EIMS integration."""
     async_setup_services(hass)
     async_setup_notify_services(hass, config)
+    async_setup_websocket_api(hass)
     await async_register_card(hass)
     return True
 

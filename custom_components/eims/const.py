@@ -72,6 +72,11 @@ DEFAULT_DUPLICATE_WINDOW: Final = 60
 CONF_DAILY_LIMIT: Final = "daily_limit"
 DEFAULT_DAILY_LIMIT: Final = 0
 
+# Entry option: how many messages (received and sent) the account's conversations keep.
+CONF_HISTORY_LIMIT: Final = "history_limit"
+DEFAULT_HISTORY_LIMIT: Final = 1000
+MAX_HISTORY_LIMIT: Final = 10_000
+
 # A message's sender ID, MMS title and later send time: action fields and notify `data` keys;
 # the sender is also an inbound SMS's attribute.
 ATTR_SENDER: Final = "sender"

@@ -49,6 +49,7 @@ async def async_get_config_entry_diagnostics(
         "deliveries": runtime.account.tracker.diagnostics(),
         "questions": {"pending": runtime.account.questions.pending},
         "spending": runtime.account.spending.diagnostics(),
+        "conversations": runtime.account.conversations.diagnostics(),
         "assist": {"enabled": True, **runtime.assist.as_diagnostics()}
         if runtime.assist
         else {"enabled": False},

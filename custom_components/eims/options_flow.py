@@ -1,4 +1,4 @@
-"""The options flow: currency, gateway time zone, number format, tracking, Assist over SMS."""
+"""The options flow: currency, gateway time zone, number format, tracking, guards, history, Assist."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ from .const import (
     CONF_DUPLICATE_WINDOW,
     CONF_ENABLED,
     CONF_GATEWAY_TIME_ZONE,
+    CONF_HISTORY_LIMIT,
     CONF_LANGUAGE,
     CONF_MAX_SEGMENTS,
     CONF_NUMBER_FORMAT,
@@ -53,11 +54,13 @@ from .const import (
     DEFAULT_AGENT_ID,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_DUPLICATE_WINDOW,
+    DEFAULT_HISTORY_LIMIT,
     DEFAULT_MAX_SEGMENTS,
     DEFAULT_RATE_LIMIT,
     DEFAULT_REPLIES_PER_HOUR,
     DEFAULT_TRACKING_WINDOW_HOURS,
     DOMAIN,
+    MAX_HISTORY_LIMIT,
     MAX_MAX_SEGMENTS,
     MAX_RATE_LIMIT,
     MAX_REPLIES_PER_HOUR,
@@ -282,6 +285,9 @@ class EimsOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_DAILY_LIMIT, default=DEFAULT_DAILY_LIMIT
                 ): DAILY_LIMIT,
+                vol.Required(CONF_HISTORY_LIMIT, default=DEFAULT_HISTORY_LIMIT): _count(
+                    MAX_HISTORY_LIMIT
+                ),
                 # No default of its own, so the frontend shows its fields' defaults.
                 vol.Optional(CONF_ASSIST): assist_fields,
             }

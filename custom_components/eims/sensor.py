@@ -1,4 +1,4 @@
-"""Sensors of an EIMS account: balances and delivery tracking."""
+"""Sensors of an EIMS account: balances, delivery tracking and unread SMS."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .account.delivery_status import DeliveryStatus
+from .account.history import Message
 from .account.track import DeliveryTracker
 from .api import Balance
 from .const import CONF_CURRENCY, NO_CURRENCY
@@ -64,6 +65,7 @@ async def async_setup_entry(
     async_add_entities(
         EimsDeliverySensor(entry, description) for description in DELIVERY_SENSORS
     )
+    async_add_entities([EimsUnreadSensor(entry)])
 
 
 class EimsBalanceSensor(EimsEntity, SensorEntity):
@@ -184,3 +186,34 @@ class EimsDeliverySensor(SensorEntity):
         """Return the last report's details (the last status sensor only)."""
         attributes_fn = self.entity_description.attributes_fn
         return attributes_fn(self._tracker) if attributes_fn else None
+
+
+class EimsUnreadSensor(SensorEntity):
+    """How many received SMS nobody has read yet in the account's conversations."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "unread_sms"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(self, entry: EimsConfigEntry) -> None:
+        """Attach the sensor to the account's device and conversations."""
+        self._conversations = entry.runtime_data.account.conversations
+        self._attr_unique_id = f"{entry.entry_id}_unread_sms"
+        self._attr_device_info = account_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the conversations."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._conversations.async_add_listener(self._async_changed)
+        )
+
+    @callback
+    def _async_changed(self, _messages: list[Message]) -> None:
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> int:
+        """Return the number of unread SMS."""
+        return self._conversations.history.unread

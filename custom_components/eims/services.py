@@ -1,4 +1,4 @@
-"""Actions of the EIMS integration: send an SMS now or later, ask a question, create a job."""
+"""Actions of the EIMS integration: send an SMS now or later, ask, create a job, read messages."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ from .ask_action import ASK_SCHEMA, SERVICE_ASK, async_ask
 from .const import ATTR_MMS_TITLE, ATTR_SEND_TIME, ATTR_SENDER, DOMAIN
 from .entry import EimsConfigEntry
 from .errors import validation_error
+from .messages_action import (
+    GET_MESSAGES_SCHEMA,
+    SERVICE_GET_MESSAGES,
+    async_get_messages,
+)
 
 SERVICE_SEND_SMS: Final = "send_sms"
 SERVICE_CREATE_JOB: Final = "create_job"
@@ -158,6 +163,13 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _async_create_job,
         schema=CREATE_JOB_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_MESSAGES,
+        async_get_messages,
+        schema=GET_MESSAGES_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
     )
 
 

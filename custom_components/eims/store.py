@@ -29,6 +29,7 @@ class StoreName(StrEnum):
     QUESTIONS = "questions"
     DELIVERIES = "deliveries"
     SPENDING = "spending"
+    HISTORY = "history"
 
 
 def store_key(*parts: str) -> str:

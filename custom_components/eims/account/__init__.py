@@ -1,5 +1,5 @@
 """
-One EIMS account: send, track, receive, ask, guard.
+One EIMS account: send, track, receive, ask, guard, keep the conversations.
 
 `EimsAccount` owns the client and every stateful part of one gateway account; its
 `async_load`, `async_start` and `async_stop` are the order in which they come and go.
@@ -16,13 +16,14 @@ from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
 from ..api import EimsClient
 from ..store import async_remove_entry_stores
 from .ask import QuestionBook
+from .conversations import Conversations
 from .guard import SpendingGuard
 from .receive import SmsInbox
 from .track import DeliveryTracker
 
 
 class EimsAccount:
-    """An account on a gateway: its client, inbox, tracker, questions and guards."""
+    """An account on a gateway: its client, inbox, tracker, questions, guards, conversations."""
 
     def __init__(
         self, hass: HomeAssistant, entry: ConfigEntry[Any], client: EimsClient
@@ -35,6 +36,7 @@ class EimsAccount:
         self.tracker = DeliveryTracker(hass, entry, client)
         self.questions = QuestionBook(hass, entry.entry_id, self.inbox)
         self.spending = SpendingGuard(hass, entry)
+        self.conversations = Conversations(hass, entry)
         self._stops: list[CALLBACK_TYPE] = []
 
     async def async_load(self) -> None:
@@ -43,6 +45,9 @@ class EimsAccount:
         await self.tracker.async_load()
         await self.questions.async_load()
         await self.spending.async_load()
+        await self.conversations.async_load()
+        # Before the first poll: the reports it reads already move the messages' statuses.
+        self._stops.append(self.conversations.async_start(self.inbox, self.tracker))
 
     async def async_start(self) -> None:
         """Start listening: replies first, then SMS stored before are announced."""
@@ -67,6 +72,7 @@ class EimsAccount:
         await self.tracker.async_flush()
         await self.questions.async_flush()
         await self.spending.async_flush()
+        await self.conversations.async_flush()
 
     @staticmethod
     async def async_remove(hass: HomeAssistant, entry_id: str) -> None:

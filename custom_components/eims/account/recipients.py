@@ -32,6 +32,15 @@ def recipient_name(entry: ConfigEntry | None, key: str) -> str | None:
     return None
 
 
+def contact_names(entry: ConfigEntry) -> dict[str, str]:
+    """Return each recipient's numbers with its name; a number in two goes by the first."""
+    names: dict[str, str] = {}
+    for subentry in recipients(entry):
+        for number in subentry.data[CONF_NUMBERS]:
+            names.setdefault(number, subentry.title)
+    return names
+
+
 def recipient_numbers(entry: ConfigEntry, name: str) -> list[str] | None:
     """Return the numbers of the recipient called `name` (any case), or None."""
     wanted = name.strip().casefold()

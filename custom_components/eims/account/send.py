@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from datetime import datetime
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from ..api import (
+    Accepted,
     EimsAuthError,
     EimsCannotConnectError,
     EimsConnectionError,
@@ -77,6 +78,8 @@ class _Prepared:
     request: SendRequest
     invalid: list[str]
     segments: SegmentInfo
+    # When the gateway is to send it; None: now.
+    send_at: datetime | None
 
 
 async def _async_prepare(
@@ -84,7 +87,7 @@ async def _async_prepare(
 ) -> _Prepared:
     """Check everything the user gave before anything goes to the gateway."""
     segments = check_message(outgoing.message, gsm7_only=outgoing.gsm7_only)
-    send_time = None
+    send_time = aware = None
     if outgoing.send_time is not None:
         aware = future_time(outgoing.send_time)
         try:
@@ -110,7 +113,7 @@ async def _async_prepare(
         sender=outgoing.sender or None,
         send_time=send_time,
     )
-    return _Prepared(request, parsed.invalid, segments)
+    return _Prepared(request, parsed.invalid, segments, aware)
 
 
 @callback
@@ -149,7 +152,8 @@ async def async_send(
     when the gateway refuses or does not answer.
     """
     prepared = await _async_prepare(hass, entry, outgoing)
-    spending = entry.runtime_data.account.spending
+    account = entry.runtime_data.account
+    spending = account.spending
     admission = spending.admit(
         prepared.request, prepared.segments.segments, hold_repeats=outgoing.hold_repeats
     )
@@ -161,12 +165,17 @@ async def async_send(
             suppressed=admission.suppressed,
         )
     numbers = len(admission.request.numbers)
+
+    @callback
+    def async_accepted(accepted: Accepted) -> None:
+        account.tracker.async_track(accepted, origin)
+        account.conversations.async_add_sent(
+            accepted, prepared.request.content, prepared.send_at
+        )
+
     try:
         # Each request's messages are followed as soon as it is accepted: 10,000 per loop step.
-        result = await entry.runtime_data.account.client.send_sms(
-            [admission.request],
-            partial(entry.runtime_data.account.tracker.async_track, origin=origin),
-        )
+        result = await account.client.send_sms([admission.request], async_accepted)
     except EimsError as err:
         accepted: SendResult | None = None
         cause = err
@@ -180,7 +189,7 @@ async def async_send(
             )
             # Earlier batches went out: their ids are tracked like any send.
             async_note_sent(hass, entry, accepted, origin)
-            await entry.runtime_data.account.tracker.async_flush()
+            await account.tracker.async_flush()
         # Only a failed connect proves nothing was sent; anything later may have sent it.
         if isinstance(cause, EimsConnectionError) and not isinstance(
             cause, EimsCannotConnectError
@@ -208,7 +217,7 @@ async def async_send(
     async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
     async_note_sent(hass, entry, result, origin)
     # On disk before the caller hears of the ids: a crash now loses none of them.
-    await entry.runtime_data.account.tracker.async_flush()
+    await account.tracker.async_flush()
     return SendOutcome(
         result=result,
         invalid=prepared.invalid,
