@@ -87,7 +87,8 @@ async def test_unavailable_when_unloaded(
 ) -> None:
     """Unloading the entry makes the entity unavailable and drops its listener."""
     inbox = init_sim_entry.runtime_data.account.inbox
-    assert len(inbox._listeners) == 1
+    # The entity's and the conversations'.
+    assert len(inbox._listeners) == 2
     assert await hass.config_entries.async_unload(init_sim_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(RECEIVED_SMS).state == STATE_UNAVAILABLE
