@@ -16,6 +16,8 @@ from typing import Any
 
 import aiohttp
 
+from custom_components.eims.api import Accepted
+
 from .home import REPO
 
 HOST = "127.0.0.1"
@@ -78,6 +80,17 @@ class Gateway:
     async def requests_since(self, mark: int) -> Counter[str]:
         """Return requests per endpoint after the first `mark` recorded."""
         return Counter(record["endpoint"] for record in (await self.requests())[mark:])
+
+    async def accepted(self) -> Accepted:
+        """Return every message the gateway accepted by sendsms: message id -> number."""
+        accepted: Accepted = {}
+        for record in await self.control("GET", "/sent"):
+            numbers, ids = record["numbers"], record["ids"]
+            if record["endpoint"] == "sendsms" and len(ids) == len(numbers):
+                accepted.update(zip(ids, numbers, strict=True))
+            elif record["endpoint"] == "sendsms":
+                raise RuntimeError(f"the gateway refused {len(numbers) - len(ids)}")
+        return accepted
 
     async def pushes(self) -> list[dict[str, Any]]:
         """Return every push attempt, oldest first."""

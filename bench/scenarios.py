@@ -102,13 +102,6 @@ class Bench:
         self.home = home
         self.hass = home.hass
         self.gateway = gateway
-        # What the gateway accepted from the bench's sends: message id -> number.
-        self._sent: Accepted = {}
-
-    @property
-    def sent_count(self) -> int:
-        """Return how many messages the gateway accepted from the bench."""
-        return len(self._sent)
 
     @contextlib.asynccontextmanager
     async def window(self) -> AsyncIterator[Window]:
@@ -126,36 +119,27 @@ class Bench:
         window.counts = await self.gateway.requests_since(mark)
 
     async def messages(self, count: int) -> Accepted:
-        """Return `count` of the messages the bench sent, all final; send more first when needed."""
-        missing = count - self.sent_count
-        if missing > 0:
+        """Return `count` of the messages the gateway accepted, all final; send more first when needed."""
+        accepted = await self.gateway.accepted()
+        if (missing := count - len(accepted)) > 0:
             entry = await async_add_entry(self.hass, self.gateway.port)
-            offset = self.sent_count
-            await self.service_send(entry, [number(offset + i) for i in range(missing)])
+            await self.service_send(entry, [number(i) for i in range(missing)])
             await async_remove_entry(self.hass, entry)
+            accepted = await self.gateway.accepted()
         await self.gateway.control(
             "POST", "/messages/advance", {"steps": "final", "force": True}
         )
-        return {i: self._sent[i] for i in sorted(self._sent)[:count]}
+        return {i: accepted[i] for i in sorted(accepted)[:count]}
 
-    async def service_send(
-        self, entry: EimsConfigEntry, numbers: list[str]
-    ) -> dict[str, object]:
-        """Send through the integration's action, as an automation does."""
-        response = await self.hass.services.async_call(
+    async def service_send(self, entry: EimsConfigEntry, numbers: list[str]) -> None:
+        """Send through the integration's action, as an automation does (no response kept)."""
+        await self.hass.services.async_call(
             DOMAIN,
             SERVICE_SEND_SMS,
             {"config_entry_id": entry.entry_id, "numbers": numbers, "message": "bench"},
             blocking=True,
-            return_response=True,
         )
         await self.hass.async_block_till_done()
-        accepted = None if response is None else response["success"]
-        if response is None or accepted != len(numbers):
-            raise RuntimeError(f"the gateway accepted {accepted} of {len(numbers)}")
-        sent: list[dict[str, Any]] = response["messages"]  # type: ignore[assignment]
-        self._sent.update((message["id"], message["number"]) for message in sent)
-        return dict(response)
 
 
 def _split(counts: Counter[str], counted: str) -> tuple[int, Counter[str]]:
@@ -297,11 +281,11 @@ async def hostile_sms(bench: Bench, pattern: str, length: int) -> Result:
 async def pushes(bench: Bench, count: int) -> Result:
     """Let the gateway push `count` final reports to the webhook; nothing is polled."""
     entry = await async_add_entry(bench.hass, bench.gateway.port)
-    offset = bench.sent_count
-    response = await bench.service_send(
-        entry, [number(offset + i) for i in range(count)]
-    )
-    ids = [sent["id"] for sent in response["messages"]]  # type: ignore[attr-defined]
+    before = await bench.gateway.accepted()
+    await bench.service_send(entry, [number(i) for i in range(count)])
+    ids = [i for i in await bench.gateway.accepted() if i not in before]
+    if len(ids) != count:
+        raise RuntimeError(f"the gateway accepted {len(ids)} of {count}")
     tracker = runtime_of(entry).account.tracker
     size = tracker_bytes(tracker)
     await bench.gateway.set_demo(push_url=bench.home.webhook_url(entry))

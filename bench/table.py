@@ -39,6 +39,7 @@ Minimum: what the spec allows: sendsms ceil(N/10000) (POST); getreport ceil(P/20
   cycle (2,880) + getbalance every 30 min (48). Ratio = Requests / Minimum (0 of 0 counts 1.00).
 Naive: the same work one request per number / per id as public clients do (getsms: one page per
   cycle; idle: getsms + getbalance every cycle). Computed, not run: 100,000 naive requests are not made.
+Sends call eims.send_sms as an automation without response_variable does (no response is built).
 Wall s includes a send's follow-up refresh; Loop CPU s is the CPU time of the event-loop thread only
   (the simulator serves from its own process, number parsing runs in HA's executor); Max step is the
   longest single event-loop step (one callback or task step), timed around every step, with that
@@ -46,7 +47,8 @@ Wall s includes a send's follow-up refresh; Loop CPU s is the CPU time of the ev
   Busiest step: the step that used the most CPU on the loop thread, GC pauses included; the 50-ms
   target is checked on it, as on a shared machine a step's wall time also holds the time the
   system gave to other processes.
-  GC pauses grow with every object in Home Assistant's process (the simulator's are in its own).
+  GC pauses grow with every object in Home Assistant's process (the simulator's are in its own);
+  the full collection Home Assistant's startup leaves due runs before the first scenario.
 Hostile SMS: one SMS of 60 "a" and a "!" against an eims.sms_received pattern that backtracks
   exponentially on it; the search runs in HA's executor and gives up after 0.25 s (no match), so
   Wall s holds that time and Max step shows what the event loop waited.
