@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 import re
 from re import _parser  # type: ignore[attr-defined]  # re's own parser; typeshed has no stub
-from typing import Any, Final
-
-import regex
+from typing import TYPE_CHECKING, Any, Final
 
 from .numbers import normalise_number
+
+if TYPE_CHECKING:
+    import regex
 
 _WORD: Final = re.compile(r"\S+")
 _E164: Final = re.compile(r"\+[1-9][0-9]{6,14}")
@@ -126,6 +127,9 @@ def compile_pattern(text: str) -> regex.Pattern[str]:
         raise PatternError("invalid_pattern", error="groups nested too deeply") from err
     if size > PATTERN_MAX_SIZE:
         raise too_large
+    # Imported here, in the executor: it takes a few hundred ms, and most setups have no pattern.
+    import regex
+
     try:
         return regex.compile(text)
     except regex.error as err:

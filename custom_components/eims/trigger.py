@@ -6,7 +6,7 @@ from abc import abstractmethod
 import asyncio
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar, Final, cast, override
+from typing import TYPE_CHECKING, Any, ClassVar, Final, cast, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, CONF_OPTIONS
@@ -19,7 +19,6 @@ from homeassistant.helpers.trigger import (
     TriggerNotTriggeredReporter,
 )
 from homeassistant.helpers.typing import ConfigType
-import regex
 import voluptuous as vol
 
 from .account.ask import EVENT_REPLY_RECEIVED
@@ -48,6 +47,9 @@ from .matching import (
     sender_key,
 )
 from .numbers import async_parse
+
+if TYPE_CHECKING:
+    import regex
 
 CONF_FROM: Final = "from"
 CONF_TO: Final = "to"
