@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.eims import logbook
-from custom_components.eims.account.ask import EVENT_REPLY_RECEIVED
+from custom_components.eims.account.ask import EVENT_REPLY_RECEIVED, LAST_CHANCE
 from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
 from custom_components.eims.assist import (
     CONF_AGENT_ID,
@@ -34,7 +34,7 @@ from custom_components.eims.assist import (
     CONF_TRUSTED_NUMBERS,
     DEFAULT_RATE_LIMIT,
 )
-from custom_components.eims.const import DOMAIN
+from custom_components.eims.const import DOMAIN, UPDATE_INTERVAL
 from custom_components.eims.store import StoreName, store_key
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
@@ -50,9 +50,9 @@ CHOICES = {"1": "disarm", "2": "ignore"}
 
 
 @pytest.fixture
-def simulator_options() -> dict[str, object]:
-    """Messages stay where they are: no delivery report moves during a test."""
-    return {"step_seconds": 0}
+def simulator_options(hass: HomeAssistant) -> dict[str, object]:
+    """Messages stay where they are; the gateway's clock is in Home Assistant's zone."""
+    return {"step_seconds": 0, "tz": dt_util.get_default_time_zone()}
 
 
 async def ask(
@@ -336,6 +336,106 @@ async def test_asking_again_sends_again(
     ]
 
 
+def reply_at(simulator: RunningSimulator, sender: str, text: str, at: datetime) -> None:
+    """Queue an SMS the gateway received at `at`."""
+    simulator.state.add_inbound(
+        simulator.state.accounts["demo"],
+        sender=sender,
+        content=text,
+        received=at.timestamp(),
+    )
+
+
+async def until_deadline(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, response: dict[str, Any]
+) -> datetime:
+    """Let time run (polls included) to two seconds before the question's deadline."""
+    deadline = datetime.fromisoformat(response["expires_at"])
+    freezer.move_to(deadline - timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return deadline
+
+
+@pytest.mark.parametrize("failed_reads", [0, 1])
+async def test_reply_in_time_read_after_the_deadline(
+    hass: HomeAssistant,
+    family_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    failed_reads: int,
+) -> None:
+    """A reply the gateway had by the deadline answers when read after it, even a poll later."""
+    ends = await attach(hass, {}, "eims.reply_received")
+    response = await ask(
+        hass, family_entry, to=MUM, question="Home?", choices=["yes"], timeout=300
+    )
+    deadline = await until_deadline(hass, freezer, response)
+    reply_at(simulator, MUM, "yes", deadline - timedelta(seconds=1))
+    # The poll due just after the deadline reads it, or it fails and the next one does.
+    if failed_reads:
+        simulator.state.add_fault(
+            {"kind": "http500", "endpoint": "getsms", "count": failed_reads}
+        )
+    for _ in range(failed_reads + 1):
+        await async_poll(hass, freezer)
+    assert dt_util.utcnow() > deadline + failed_reads * UPDATE_INTERVAL
+    assert [(end["ask_id"], end["choice"], end["timed_out"]) for end in ends] == [
+        (response["ask_id"], "yes", False)
+    ]
+    freezer.tick(LAST_CHANCE)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert len(ends) == 1
+
+
+async def test_reply_after_the_deadline_does_not_answer(
+    hass: HomeAssistant,
+    family_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Received after the deadline, a reply is an ordinary SMS; that read times it out."""
+    ends = await attach(hass, {}, "eims.reply_received")
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    response = await ask(
+        hass, family_entry, to=MUM, question="Home?", choices=["yes"], timeout=300
+    )
+    deadline = await until_deadline(hass, freezer, response)
+    reply_at(simulator, MUM, "yes", deadline + timedelta(seconds=1))
+    await async_poll(hass, freezer)
+    assert [(end["choice"], end["timed_out"]) for end in ends] == [(None, True)]
+    assert [event.data["text"] for event in received] == ["yes"]
+    assert "ask_id" not in received[0].data
+
+
+async def test_times_out_when_nothing_reads_the_gateway(
+    hass: HomeAssistant,
+    sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With polling turned off, a question still times out, `LAST_CHANCE` after its deadline."""
+    hass.config.country = "GB"
+    sim_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(sim_entry, pref_disable_polling=True)
+    assert await hass.config_entries.async_setup(sim_entry.entry_id)
+    await hass.async_block_till_done()
+    ends = await attach(hass, {}, "eims.reply_received")
+    response = await ask(hass, sim_entry, to=MUM, question="Home?", timeout=300)
+    deadline = await until_deadline(hass, freezer, response)
+    freezer.move_to(deadline + LAST_CHANCE - timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert ends == []
+    freezer.tick(timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert [(end["ask_id"], end["timed_out"]) for end in ends] == [
+        (response["ask_id"], True)
+    ]
+
+
 async def test_pending_question_survives_reload(
     hass: HomeAssistant,
     family_entry: MockConfigEntry,
@@ -378,7 +478,11 @@ async def test_question_survives_restart(
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Questions stored by an earlier run: answered, or timed out once if their time passed."""
+    """
+    Questions stored by an earlier run: answered, or timed out once if their time passed.
+
+    A reply the gateway received in time while Home Assistant was stopped still answers.
+    """
     now = dt_util.utcnow()
     hass_storage[store_key(sim_entry.entry_id, StoreName.QUESTIONS)] = {
         "version": 1,
@@ -394,22 +498,28 @@ async def test_question_survives_restart(
                 "expires_at": (now + expires_in).isoformat(),
             }
             for ask_id, number, expires_in in (
-                ("expired", MUM, timedelta(minutes=-1)),
+                ("expired", MUM, -LAST_CHANCE - timedelta(seconds=1)),
+                ("late", STRANGER, timedelta(seconds=-10)),
                 ("open", DAD, timedelta(hours=1)),
             )
         ],
     }
+    reply_at(simulator, STRANGER, "y", now - timedelta(seconds=20))
     ends = await attach(hass, {}, "eims.reply_received")
     sim_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(sim_entry.entry_id)
     await hass.async_block_till_done()
-    assert [(end["ask_id"], end["timed_out"]) for end in ends] == [("expired", True)]
+    assert sorted((end["ask_id"], end["choice"]) for end in ends) == [
+        ("expired", None),
+        ("late", "yes"),
+    ]
 
     inject(simulator, MUM, "y")
     inject(simulator, DAD, "Y")
     await async_poll(hass, freezer)
-    assert [(end["ask_id"], end["choice"]) for end in ends] == [
+    assert sorted((end["ask_id"], end["choice"]) for end in ends) == [
         ("expired", None),
+        ("late", "yes"),
         ("open", "yes"),
     ]
 

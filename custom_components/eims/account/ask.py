@@ -1,4 +1,10 @@
-"""Questions asked by SMS: each answered by the first fitting reply or timed out, once, across restarts."""
+"""
+Questions asked by SMS: each answered by the first fitting reply or timed out, once, across restarts.
+
+The reply's time decides, not the poll's: a question past its deadline still takes a reply
+the gateway received by the deadline, until a complete read of the gateway that started
+after the deadline. Then, or `LAST_CHANCE` after the deadline, it times out.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +15,10 @@ from typing import Final, TypedDict
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.start import async_at_started
+from homeassistant.util import dt as dt_util
 
 from ..api import InboundSms
-from ..const import DOMAIN, LOGGER
+from ..const import DOMAIN, LOGGER, UPDATE_INTERVAL
 from ..matching import match_choice, sender_key
 from ..numbers import mask_number
 from ..store import EntryStore, StoreName
@@ -22,6 +29,9 @@ EVENT_REPLY_RECEIVED: Final = f"{DOMAIN}_reply_received"
 
 # Written soon after a change, and at once on unload.
 QUESTIONS_SAVE_DELAY: Final = 1
+# When no read of the gateway completes after the deadline (the gateway is away, polling is
+# off), a question times out this long after it: a poll may fail and the next still count.
+LAST_CHANCE: Final = 3 * UPDATE_INTERVAL
 
 
 class _StoredQuestion(TypedDict):
@@ -46,11 +56,16 @@ class Question:
     asked_at: datetime
     expires_at: datetime
 
-    def answer(self, text: str) -> str | None:
+    def answer(self, sms: InboundSms, now: datetime) -> str | None:
         """Return the choice a reply makes (its text without choices), or None."""
+        if now > self.expires_at and (
+            sms.received_at is None or sms.received_at > self.expires_at
+        ):
+            # Read after the deadline: only a reply the gateway had by then counts.
+            return None
         if not self.choices:
-            return text.strip() or None
-        return match_choice(text, self.choices)
+            return sms.text.strip() or None
+        return match_choice(sms.text, self.choices)
 
     def to_stored(self) -> _StoredQuestion:
         """Return the question as stored."""
@@ -112,6 +127,9 @@ class QuestionBook:
     def async_start(self) -> CALLBACK_TYPE:
         """Take replies from the inbox and time questions out; return the stopper."""
         remove_handler = self._inbox.async_set_reply_handler(self._async_take_reply)
+        remove_read_listener = self._inbox.async_add_read_listener(
+            self._async_read_ended
+        )
 
         @callback
         def async_started(_hass: HomeAssistant) -> None:
@@ -126,6 +144,7 @@ class QuestionBook:
         @callback
         def async_stop() -> None:
             remove_handler()
+            remove_read_listener()
             cancel_start()
             for cancel in self._timers.values():
                 cancel()
@@ -154,12 +173,28 @@ class QuestionBook:
         def async_expire(_now: datetime) -> None:
             self._timers.pop(question.ask_id, None)
             if self._questions.get(question.ask_id) is question:
-                LOGGER.debug("Question %s got no reply in time", question.ask_id)
-                self._close(question, number=None, text=None, choice=None)
+                self._time_out(question)
 
         self._timers[question.ask_id] = async_track_point_in_utc_time(
-            self._hass, async_expire, question.expires_at
+            self._hass, async_expire, question.expires_at + LAST_CHANCE
         )
+
+    @callback
+    def _async_read_ended(self, started: datetime) -> None:
+        """Time out the questions whose deadline had passed when this read began."""
+        if not self._started:
+            # Before Home Assistant has started, no automation would hear it.
+            return
+        for question in [
+            question
+            for question in self._questions.values()
+            if question.expires_at <= started
+        ]:
+            self._time_out(question)
+
+    def _time_out(self, question: Question) -> None:
+        LOGGER.debug("Question %s got no reply in time", question.ask_id)
+        self._close(question, number=None, text=None, choice=None)
 
     @callback
     def _async_take_reply(self, sms: InboundSms) -> str | None:
@@ -167,18 +202,17 @@ class QuestionBook:
         if not sms.decoded or not self._questions:
             return None
         key = sender_key(sms.sender, country=self._hass.config.country)
+        now = dt_util.utcnow()
         for question in reversed(self._questions.values()):
             if key not in question.numbers:
                 continue
-            if (choice := question.answer(sms.text)) is not None:
+            if (choice := question.answer(sms, now)) is not None:
                 LOGGER.debug(
                     "SMS %s from %s answers question %s",
                     sms.id,
                     mask_number(sms.sender),
                     question.ask_id,
                 )
-                if (cancel := self._timers.pop(question.ask_id, None)) is not None:
-                    cancel()
                 self._close(question, number=sms.sender, text=sms.text, choice=choice)
                 return question.ask_id
         return None
@@ -193,6 +227,8 @@ class QuestionBook:
     ) -> None:
         """Forget the question and tell who waits for it, once."""
         del self._questions[question.ask_id]
+        if (cancel := self._timers.pop(question.ask_id, None)) is not None:
+            cancel()
         self._save()
         self._hass.bus.async_fire(
             EVENT_REPLY_RECEIVED,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 import hashlib
 from typing import Any, Final
 
@@ -37,6 +38,8 @@ UNREADABLE_LIMIT: Final = 100
 type SmsListener = Callable[[InboundSms], None]
 # Takes an SMS that answers a question: returns the question's id, else None.
 type ReplyHandler = Callable[[InboundSms], str | None]
+# Told when every SMS waiting on the gateway has been read, with the time the read started.
+type ReadListener = Callable[[datetime], None]
 
 
 @dataclass(slots=True)
@@ -130,6 +133,7 @@ class SmsInbox:
         # Each with whether it hears SMS that answered a question.
         self._listeners: list[tuple[SmsListener, bool]] = []
         self._reply_handler: ReplyHandler | None = None
+        self._read_listeners: list[ReadListener] = []
         self._lock = asyncio.Lock()
         self._reading: asyncio.Task[bool] | None = None
         self._started = False
@@ -198,6 +202,12 @@ class SmsInbox:
 
         return remove
 
+    @callback
+    def async_add_read_listener(self, listener: ReadListener) -> CALLBACK_TYPE:
+        """Call `listener` with its start time after each complete read; return the remover."""
+        self._read_listeners.append(listener)
+        return lambda: self._read_listeners.remove(listener)
+
     async def async_fetch(self, client: EimsClient) -> None:
         """
         Read every waiting SMS, saving each page before reading the next.
@@ -206,6 +216,7 @@ class SmsInbox:
         unread SMS (say, from a gateway clock set wrong) on the gateway for ever.
         """
         async with self._lock:
+            started = dt_util.utcnow()
             # Leftovers of an announcement that failed last cycle go first.
             await self._async_announce()
             while not self._stopping:
@@ -218,6 +229,9 @@ class SmsInbox:
                 self._reading = None
                 await self._async_announce()
                 if not more:
+                    # Everything the gateway held when the read began is announced.
+                    for listener in list(self._read_listeners):
+                        listener(started)
                     return
 
     async def _async_read_page(self, client: EimsClient) -> bool:
