@@ -43,6 +43,22 @@ def _reply(text: str, content_type: str, status: int = 200) -> web.Response:
     )
 
 
+def _broken_reply(
+    kind: FaultKind, request: web.Request, record: RequestRecord, content_type: str
+) -> web.StreamResponse:
+    """Answer as a broken gateway does: HTTP 500, malformed JSON or no answer at all."""
+    if kind is FaultKind.HTTP500:
+        record.http_status = 500
+        return _reply("500 Internal Server Error", "text/plain", 500)
+    if kind is FaultKind.MALFORMED:
+        return _reply(MALFORMED_BODY, content_type)
+    record.http_status = 0
+    if request.transport is not None:
+        request.transport.close()
+    # aiohttp gives up quietly writing this reply to the closed transport.
+    return web.Response()
+
+
 def _endpoint_handler(
     endpoint: str,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -81,18 +97,11 @@ def _endpoint_handler(
                 await asyncio.sleep(hold)
         else:
             record.fault = failure.kind.value
-            if failure.kind is FaultKind.HTTP500:
-                record.http_status = 500
-                return _reply("500 Internal Server Error", "text/plain", 500)
-            if failure.kind is FaultKind.MALFORMED:
-                return _reply(MALFORMED_BODY, content_type)
-            if failure.kind is FaultKind.DROP:
-                record.http_status = 0
-                if request.transport is not None:
-                    request.transport.close()
-                # aiohttp gives up quietly writing this reply to the closed transport.
-                return web.Response()
             reply = {"status": failure.status}
+        for fault in faults:
+            await fault.wait_at_gate()
+        if failure is not None and failure.kind is not FaultKind.STATUS:
+            return _broken_reply(failure.kind, request, record, content_type)
         record.status = reply["status"]
         _LOGGER.info(
             "%s /%s account=%s status=%s", request.method, endpoint, name, record.status

@@ -185,8 +185,8 @@ async def add_fault(request: web.Request) -> web.Response:
 
 @routes.delete("/faults")
 async def clear_faults(request: web.Request) -> web.Response:
-    """Remove every fault."""
-    _state(request).faults.clear()
+    """Remove every fault; replies held at a gate go."""
+    _state(request).clear_faults()
     return web.json_response([])
 
 

@@ -62,6 +62,7 @@ class GatewayState:
         self.clock = clock
         self.tz = tz or local_zone()
         self._initial = [copy.deepcopy(account) for account in accounts]
+        self.faults: list[Fault] = []
         self.reset()
 
     def reset(self) -> None:
@@ -72,7 +73,7 @@ class GatewayState:
         }
         self.messages: dict[int, Message] = {}
         self.jobs: dict[int, Job] = {}
-        self.faults: list[Fault] = []
+        self.clear_faults()
         self.requests: list[RequestRecord] = []
         self.submissions: list[SubmissionRecord] = []
         self.pushes: list[PushRecord] = []
@@ -348,9 +349,22 @@ class GatewayState:
         self.faults.append(fault)
         return fault
 
+    def clear_faults(self) -> None:
+        """Remove every fault; replies held at a gate go."""
+        for fault in self.faults:
+            fault.release()
+        self.faults.clear()
+
     def take_faults(self, account: str | None, endpoint: str) -> list[Fault]:
         """Return the faults hitting this request, using up one of each one's count."""
-        hits = [fault for fault in self.faults if fault.matches(account, endpoint)]
+        hits: list[Fault] = []
+        for fault in self.faults:
+            if not fault.matches(account, endpoint):
+                continue
+            if fault.after:
+                fault.after -= 1
+            else:
+                hits.append(fault)
         chosen = [f for f in hits if f.kind in TIMING_FAULTS]
         chosen += [f for f in hits if f.kind not in TIMING_FAULTS][:1]
         for fault in chosen:

@@ -61,4 +61,6 @@ async def run_simulator(
         port = runner.addresses[0][1]
         yield RunningSimulator(HOST, port, state)
     finally:
+        # A reply still held at a gate would keep the cleanup waiting for its handler.
+        state.clear_faults()
         await runner.cleanup()

@@ -14,8 +14,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from sqlalchemy import text
 
-from custom_components.eims.account.send import async_note_sent
-from custom_components.eims.api import PushedReport, SendResult
+from custom_components.eims.api import PushedReport
 from simulator.testing import RunningSimulator
 
 LAST_STATUS = "sensor.demo_127_0_0_1_last_delivery_status"
@@ -50,12 +49,8 @@ async def test_reports_add_no_attribute_rows(
 ) -> None:
     """Each report changes the last status, but its per-message details are not recorded."""
     runtime = init_sim_entry.runtime_data
-    async_note_sent(
-        hass,
-        init_sim_entry,
-        SendResult(
-            accepted={index: f"+4479111{index:05d}" for index in range(REPORTS)}
-        ),
+    runtime.account.tracker.async_track(
+        {index: f"+4479111{index:05d}" for index in range(REPORTS)},
         "action",
     )
     await hass.async_block_till_done()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,11 +17,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.eims.api import (
+    Accepted,
     EimsCannotConnectError,
     EimsConnectionError,
+    EimsError,
     EimsHttpError,
     EimsPartialSendError,
     EimsTimeoutError,
+    SendRequest,
     SendResult,
 )
 from custom_components.eims.api.exceptions import STATUS_ERRORS, status_error
@@ -53,6 +57,24 @@ def assert_followed(
     assert last.state == "pending"
     assert last.attributes["message_id"] == message_id
     assert last.attributes["origin"] == origin
+
+
+def accepting(
+    accepted: SendResult, error: EimsError | None = None
+) -> Callable[..., Awaitable[SendResult]]:
+    """Answer `send_sms` as the client does: the accepted handed on, then the result or error."""
+
+    async def send_sms(
+        requests: Sequence[SendRequest],
+        on_accepted: Callable[[Accepted], None] | None = None,
+    ) -> SendResult:
+        assert on_accepted is not None
+        on_accepted(accepted.accepted)
+        if error is not None:
+            raise EimsPartialSendError(accepted, error)
+        return accepted
+
+    return send_sms
 
 
 @pytest.fixture
@@ -349,9 +371,7 @@ async def test_timeout_after_earlier_batches(
         accepted={i: f"+4479111234{i:02d}" for i in range(12)},
         requests=1,
     )
-    mock_client.send_sms.side_effect = EimsPartialSendError(
-        accepted, EimsTimeoutError("No reply")
-    )
+    mock_client.send_sms.side_effect = accepting(accepted, EimsTimeoutError("No reply"))
     balance_polls = mock_client.get_balance.await_count
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
@@ -371,7 +391,7 @@ async def test_refusal_after_earlier_batches(
 ) -> None:
     """A refusal after accepted batches still follows what was accepted."""
     accepted = SendResult(success=1, accepted={7: UK_MOBILE}, requests=1)
-    mock_client.send_sms.side_effect = EimsPartialSendError(accepted, status_error(-12))
+    mock_client.send_sms.side_effect = accepting(accepted, status_error(-12))
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert err.value.translation_key == "platform_error"
@@ -388,7 +408,7 @@ async def test_balance_refused_after_earlier_batches(
 ) -> None:
     """The failure that ended a partial send is what the user is told and repaired by."""
     accepted = SendResult(success=1, accepted={7: UK_MOBILE}, requests=1)
-    mock_client.send_sms.side_effect = EimsPartialSendError(accepted, status_error(-10))
+    mock_client.send_sms.side_effect = accepting(accepted, status_error(-10))
     with pytest.raises(HomeAssistantError) as err:
         await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert err.value.translation_key == INSUFFICIENT_BALANCE
@@ -406,7 +426,7 @@ async def test_send_followed_and_balance_fetched(
 ) -> None:
     """A successful send is followed with its origin, and the balance is fetched again."""
     result = SendResult(success=1, accepted={3: UK_MOBILE}, requests=1)
-    mock_client.send_sms.return_value = result
+    mock_client.send_sms.side_effect = accepting(result)
     balance_polls = mock_client.get_balance.await_count
     response = await mock_send(numbers=[UK_MOBILE], message="Hi")
     assert response["messages"] == [{"number": UK_MOBILE, "id": 3}]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 from unittest.mock import patch
@@ -20,9 +21,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.eims.account.send import async_note_sent
+from custom_components.eims.account.send import async_poll_after_send
 from custom_components.eims.account.track import EVENT_DELIVERY_REPORT, DeliveryTracker
-from custom_components.eims.api import SendRequest, SendResult
+from custom_components.eims.api import SendRequest
 from custom_components.eims.const import CONF_TRACKING_WINDOW
 from simulator.accounts import Outcome
 from simulator.testing import RunningSimulator
@@ -64,9 +65,10 @@ def counts(hass: HomeAssistant) -> dict[str, int]:
 async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> list[int]:
     """Send one SMS to `numbers` the way every sending path does; return the ids."""
     result = await entry.runtime_data.account.client.send_sms(
-        [SendRequest(numbers=list(numbers), content="hello")]
+        [SendRequest(numbers=list(numbers), content="hello")],
+        partial(tracker_of(entry).async_track, origin="test"),
     )
-    async_note_sent(hass, entry, result, "test")
+    async_poll_after_send(hass, entry)
     await hass.async_block_till_done()
     return list(result.accepted)
 
@@ -236,12 +238,8 @@ async def test_not_found_after_a_while(
     """An id the gateway does not know is given time, then reported not found."""
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     # Asked about at once: the send polls.
-    async_note_sent(
-        hass,
-        init_sim_entry,
-        SendResult(accepted={999_999: NUMBER}),
-        "test",
-    )
+    tracker_of(init_sim_entry).async_track({999_999: NUMBER}, "test")
+    async_poll_after_send(hass, init_sim_entry)
     await hass.async_block_till_done()
     await async_poll(hass, freezer, timedelta(minutes=9))
     assert counts(hass)["messages_awaiting_report"] == 1
@@ -375,14 +373,37 @@ async def test_reports_never_move_back(
     assert counts(hass)["delivered"] == 1
 
 
-async def test_sending_again_is_counted_once(
-    hass: HomeAssistant, simulator: RunningSimulator, init_sim_entry: MockConfigEntry
+async def test_tracked_once_while_known(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
 ) -> None:
-    """An id handed in twice is tracked once; an empty send changes nothing."""
-    result = SendResult(accepted={1: NUMBER})
-    async_note_sent(hass, init_sim_entry, result, "test")
-    async_note_sent(hass, init_sim_entry, result, "test")
-    async_note_sent(hass, init_sim_entry, SendResult(), "test")
-    await hass.async_block_till_done()
+    """An id handed in again is refused while followed and a tracking window after its end."""
+    tracker = tracker_of(init_sim_entry)
+    first = {1: NUMBER}
+    tracker.async_track(first, "test")
+    tracker.async_track({}, "test")
+    assert counts(hass) == {
+        "messages_awaiting_report": 1,
+        "sms_sent": 1,
+        "delivered": 0,
+        "failed": 0,
+    }
+    await push(hass, hass_client_no_auth, [1, NUMBER, None, 0])
+    tracker.async_track(first, "test")
     assert counts(hass)["sms_sent"] == 1
-    assert counts(hass)["messages_awaiting_report"] == 1
+    assert counts(hass)["messages_awaiting_report"] == 0
+    # Still known one window later; forgotten after two, so memory stays bounded.
+    for message_id in (2, 3):
+        freezer.tick(timedelta(hours=72, seconds=1))
+        tracker.async_track({message_id: NUMBER}, "test")
+        await push(hass, hass_client_no_auth, [message_id, NUMBER, None, 0])
+        tracker.async_track(first, "test")
+    assert counts(hass) == {
+        "messages_awaiting_report": 1,
+        "sms_sent": 4,
+        "delivered": 3,
+        "failed": 0,
+    }

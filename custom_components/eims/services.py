@@ -28,8 +28,7 @@ from .account.outgoing import (
 )
 from .account.send import (
     ORIGIN_ACTION,
-    ORIGIN_JOB,
-    async_note_sent,
+    async_poll_after_send,
     async_send,
     gateway_error,
 )
@@ -38,7 +37,6 @@ from .api import (
     EimsTimeoutError,
     EimsValidationError,
     JobType,
-    SendResult,
     SmsJob,
     SmsType,
 )
@@ -209,7 +207,7 @@ async def _async_create_job(call: ServiceCall) -> ServiceResponse:
     except EimsError as err:
         raise gateway_error(hass, entry, err) from err
     # A job's messages get their ids on the gateway: only the balance can be followed.
-    async_note_sent(hass, entry, SendResult(), ORIGIN_JOB)
+    async_poll_after_send(hass, entry)
     return {"job_id": job_id}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -131,7 +132,42 @@ async def test_malformed_keeps_the_accounts_content_type(client: Client) -> None
         {"kind": "http500", "account": 5},
         {"kind": "latency", "seconds": "1"},
         {"kind": "http500", "color": "red"},
+        {"kind": "gate", "after": -1},
+        {"kind": "gate", "after": True},
     ],
 )
 async def test_bad_faults(client: Client, body: dict[str, Any]) -> None:
     await client.ctl("POST", "faults", body, expect=400)
+
+
+async def test_gate_holds_a_reply_until_released(
+    client: Client, sim: RunningSimulator
+) -> None:
+    """The gateway acts on a gated request at once; its reply waits for the release."""
+    gate = sim.state.add_fault(
+        {"kind": "gate", "endpoint": "sendsms", "after": 1, "count": 1}
+    )
+    first = await client.get("sendsms", numbers="8613800000001", content="one")
+    assert first["status"] == 0
+    second = asyncio.ensure_future(
+        client.get("sendsms", numbers="8613800000002", content="two")
+    )
+    await gate.reached.wait()
+    assert not second.done()
+    # Already sent: the message exists while its reply is held.
+    assert [m.number for m in sim.state.messages.values()][-1] == "8613800000002"
+    gate.release()
+    assert (await second)["status"] == 0
+    assert await client.ctl("GET", "faults") == []
+
+
+async def test_gate_holds_a_refusal_until_cleared(client: Client) -> None:
+    """A status fault behind a gate is answered when the faults are cleared."""
+    await client.ctl("POST", "faults", {"kind": "gate", "endpoint": "getbalance"})
+    await client.ctl("POST", "faults", {"kind": "status", "status": -2, "count": 1})
+    held = asyncio.ensure_future(client.get("getbalance"))
+    [gate, _] = client.sim.state.faults
+    await gate.reached.wait()
+    await client.ctl("DELETE", "faults")
+    assert await held == {"status": -2}
+    assert (await client.get("getbalance"))["status"] == 0

@@ -39,7 +39,6 @@ from .outgoing import OutgoingMessage, async_parse_numbers, check_message, futur
 
 ORIGIN_ACTION: Final = "action"
 ORIGIN_NOTIFY: Final = "notify"
-ORIGIN_JOB: Final = "job"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,13 +116,9 @@ async def _async_prepare(
 
 
 @callback
-def async_note_sent(
-    hass: HomeAssistant, entry: EimsConfigEntry, result: SendResult, origin: str
-) -> None:
-    """Follow the delivery of what the gateway accepted; poll the balance and messages now."""
+def async_poll_after_send(hass: HomeAssistant, entry: EimsConfigEntry) -> None:
+    """Poll the balance and messages now: the balance moved, quick reports may be waiting."""
     runtime = entry.runtime_data
-    runtime.account.tracker.async_track(result.accepted, origin)
-    # The balance has moved; replies and quick reports may already be waiting.
     for coordinator in (runtime.balance, runtime.messages):
         entry.async_create_task(hass, coordinator.async_request_refresh())
 
@@ -174,7 +169,8 @@ async def async_send(
         )
 
     try:
-        # Each request's messages are followed as soon as it is accepted: 10,000 per loop step.
+        # Each request's messages are followed as soon as it is accepted, and only then:
+        # a report may come before the next request's reply, on success or failure.
         result = await account.client.send_sms([admission.request], async_accepted)
     except EimsError as err:
         accepted: SendResult | None = None
@@ -187,8 +183,8 @@ async def async_send(
                 numbers,
                 cause,
             )
-            # Earlier batches went out: their ids are tracked like any send.
-            async_note_sent(hass, entry, accepted, origin)
+            # Earlier batches went out (and are followed): on disk before the error is told.
+            async_poll_after_send(hass, entry)
             await account.tracker.async_flush()
         # Only a failed connect proves nothing was sent; anything later may have sent it.
         if isinstance(cause, EimsConnectionError) and not isinstance(
@@ -215,7 +211,7 @@ async def async_send(
     )
     spending.settle(admission, result.success)
     async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
-    async_note_sent(hass, entry, result, origin)
+    async_poll_after_send(hass, entry)
     # On disk before the caller hears of the ids: a crash now loses none of them.
     await account.tracker.async_flush()
     return SendOutcome(

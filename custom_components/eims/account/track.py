@@ -78,6 +78,11 @@ class DeliveryTracker:
         )
         self._pending = PendingMessages()
         self._unknown_since: dict[int, float] = {}
+        # Ids final within the last one or two windows (two generations, rotated every
+        # window): a message is followed once, whenever a second tracking comes.
+        self._final_ids: set[int] = set()
+        self._older_final_ids: set[int] = set()
+        self._final_since = self._now()
         self.sent = 0
         self.delivered = 0
         self.failed = 0
@@ -158,14 +163,29 @@ class DeliveryTracker:
         for update_callback in list(self._listeners):
             update_callback()
 
+    def _knows(self, message_id: int) -> bool:
+        """Return whether the id is followed, or reached its final state lately."""
+        return (
+            message_id in self._pending
+            or message_id in self._final_ids
+            or message_id in self._older_final_ids
+        )
+
+    def _remember_final(self, message_id: int, now: float) -> None:
+        """Keep a final id for at least one tracking window, so it is never tracked again."""
+        if now - self._final_since >= self.window:
+            self._older_final_ids, self._final_ids = self._final_ids, set()
+            self._final_since = now
+        self._final_ids.add(message_id)
+
     @callback
     def async_track(self, accepted: Mapping[int, str], origin: str) -> None:
-        """Start following the messages one send returned (message id → number)."""
+        """Start following accepted messages (id → number); a known id is not followed again."""
         sent_at = self._now()
         added = [
             (message_id, pack_number(number))
             for message_id, number in accepted.items()
-            if message_id not in self._pending
+            if not self._knows(message_id)
         ]
         if not added:
             return
@@ -191,6 +211,7 @@ class DeliveryTracker:
         if update.final:
             self._pending.remove(message_id)
             self._unknown_since.pop(message_id, None)
+            self._remember_final(message_id, now)
             if update.status is DeliveryStatus.DELIVERED:
                 self.delivered += 1
             elif update.status in FAILED_STATUSES:
