@@ -6,7 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.components.notify import (
+    ATTR_MESSAGE,
+    ATTR_TARGET,
+    DOMAIN as NOTIFY_DOMAIN,
+    BaseNotificationService,
+)
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.const import ATTR_ENTITY_ID, CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
@@ -336,4 +341,41 @@ async def test_notify_group_of_two_recipients(
     assert sent == [
         ("+447911123456,+447911123457", "Weather\nStorm warning", "HOME"),
         ("+447911123459", "Weather\nStorm warning", "HOUSE"),
+    ]
+
+
+class _Recorder(BaseNotificationService):
+    """A legacy notify platform with one target, recording what it is asked to send."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    @property
+    def targets(self) -> dict[str, str]:
+        return {"one": "registered"}
+
+    async def async_send_message(self, message: str = "", **kwargs: Any) -> None:
+        self.sent.append({ATTR_MESSAGE: message, **kwargs})
+
+
+async def test_home_assistant_replaces_the_target_of_a_target_service(
+    hass: HomeAssistant,
+) -> None:
+    """
+    Pin what the account's service works around (README, named notify actions).
+
+    Home Assistant's legacy notify services hand a target's service only its registered
+    target, dropping the call's `target`; `notify.eims_<account>` re-registers its handler
+    to read it. Should this test fail, Home Assistant passes the call's `target` on and the
+    handler in `EimsNotificationService.async_register_services` can go.
+    """
+    assert await async_setup_component(hass, NOTIFY_DOMAIN, {})
+    service = _Recorder()
+    await service.async_setup(hass, "pin", "pin")
+    await service.async_register_services()
+    await _notify(hass, "pin_one", "Hi", target=["+447911123456"])
+    await _notify(hass, "pin", "Hi", target=["+447911123456"])
+    assert [sent[ATTR_TARGET] for sent in service.sent] == [
+        ["registered"],
+        ["+447911123456"],
     ]

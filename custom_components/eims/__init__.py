@@ -13,7 +13,7 @@ from .connection import async_create_client
 from .const import CONF_ASSIST, CONF_ENABLED, DOMAIN, LOGGER
 from .coordinator import EimsBalanceCoordinator, EimsMessagesCoordinator
 from .entry import EimsConfigEntry
-from .notify import async_setup_notify_services
+from .notify import async_follow_notify_services, async_setup_notify_services
 from .runtime import EimsRuntimeData
 from .services import async_setup_services
 from .webhook import async_register_webhook
@@ -48,6 +48,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     )
     entry.async_on_unload(async_register_webhook(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    async_follow_notify_services(hass, entry)
+    # Options, recipients, the address: any change sets the account up again.
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     if entry.options.get(CONF_ASSIST, {}).get(CONF_ENABLED):
         # Imported here: it imports conversation, a fifth of a second nobody else needs.
         from .assist import async_start_assist
@@ -56,6 +59,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     # Only now that the entities and Assist listen: SMS stored before are announced.
     await account.async_start()
     return True
+
+
+async def _async_entry_updated(hass: HomeAssistant, entry: EimsConfigEntry) -> None:
+    """Reload the account with what changed."""
+    hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool:

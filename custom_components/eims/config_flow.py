@@ -192,6 +192,16 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
         if any(new & addresses for addresses in existing):
             raise AbortFlow("already_configured")
 
+    def _async_update_and_reload(
+        self, entry: ConfigEntry, **changes: Any
+    ) -> ConfigFlowResult:
+        """Save the entry and set it up again, once: a loaded one's listener reloads a change."""
+        changed = self.hass.config_entries.async_update_entry(entry, **changes)
+        if not (changed and entry.update_listeners):
+            # Not loaded, or the same password again (the gateway refused it for a while).
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        return self.async_update_and_abort(entry)
+
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
@@ -209,7 +219,7 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
             if not user_input.get(CONF_ENCRYPTION_KEY):
                 data.pop(CONF_ENCRYPTION_KEY, None)
             if not (errors := await _async_check(self, data)):
-                return self.async_update_reload_and_abort(entry, data=data)
+                return self._async_update_and_reload(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=CREDENTIAL_SCHEMA,
@@ -234,7 +244,7 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
                 if not (errors := await _async_check(self, data)):
                     # The entry keeps its account, entities and stored data (keyed by the
                     # entry id); only its unique id follows the new address.
-                    return self.async_update_reload_and_abort(
+                    return self._async_update_and_reload(
                         entry,
                         unique_id=account_key(data),
                         data=data,

@@ -9,6 +9,7 @@ blueprints, which call a service by name; they follow the accounts and recipient
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from homeassistant.components.notify import (
@@ -17,18 +18,13 @@ from homeassistant.components.notify import (
     ATTR_TARGET,
     ATTR_TITLE,
     DOMAIN as NOTIFY_DOMAIN,
+    NOTIFY_SERVICE_SCHEMA,
     BaseNotificationService,
     NotifyEntity,
     NotifyEntityFeature,
     async_reload,
 )
-from homeassistant.config_entries import (
-    SIGNAL_CONFIG_ENTRY_CHANGED,
-    ConfigEntry,
-    ConfigEntryChange,
-    ConfigEntryState,
-    ConfigSubentry,
-)
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState, ConfigSubentry
 from homeassistant.const import CONF_NAME, Platform
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError
@@ -39,7 +35,6 @@ from homeassistant.helpers import (
     service,
 )
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 from homeassistant.util import slugify
@@ -87,33 +82,16 @@ async def async_setup_entry(
     entry: EimsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a notify entity for each recipient subentry, and for each one added later."""
+    """Add a notify entity for each recipient (adding or removing one reloads the entry)."""
     # Recipients' devices hang off the account's, whichever platform creates it first.
     account = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **account_device_info(entry)
     )
-    added: set[str] = set()
-
-    @callback
-    def async_add_recipients() -> None:
-        for subentry in recipients(entry):
-            if subentry.subentry_id not in added:
-                added.add(subentry.subentry_id)
-                async_add_entities(
-                    [EimsRecipientNotify(entry, subentry, account.id)],
-                    config_subentry_id=subentry.subentry_id,
-                )
-
-    @callback
-    def async_entry_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
-        # A new subentry needs no reload; removed ones leave with the entity registry.
-        if change is ConfigEntryChange.UPDATED and changed.entry_id == entry.entry_id:
-            async_add_recipients()
-
-    async_add_recipients()
-    entry.async_on_unload(
-        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, async_entry_changed)
-    )
+    for subentry in recipients(entry):
+        async_add_entities(
+            [EimsRecipientNotify(entry, subentry, account.id)],
+            config_subentry_id=subentry.subentry_id,
+        )
 
 
 def _model(subentry: ConfigSubentry) -> str:
@@ -165,7 +143,7 @@ class EimsRecipientNotify(NotifyEntity):
 
 @callback
 def async_setup_notify_services(hass: HomeAssistant, config: ConfigType) -> None:
-    """Load the named notify services; they follow every change of an EIMS entry."""
+    """Load the named notify services; each account's follow it as it loads and unloads."""
     hass.async_create_task(
         discovery.async_load_platform(
             hass, Platform.NOTIFY, DOMAIN, {CONF_NAME: DOMAIN}, config
@@ -173,15 +151,18 @@ def async_setup_notify_services(hass: HomeAssistant, config: ConfigType) -> None
         eager_start=True,
     )
 
-    @callback
-    def async_entry_changed(change: ConfigEntryChange, entry: ConfigEntry) -> None:
-        # Loaded, unloaded, renamed, a recipient added or removed: the same refresh.
-        if entry.domain == DOMAIN:
-            hass.async_create_background_task(
-                async_reload(hass, DOMAIN), f"{DOMAIN} notify services"
-            )
 
-    async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, async_entry_changed)
+@callback
+def async_follow_notify_services(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Register or remove the entry's named services as it loads or starts unloading."""
+
+    @callback
+    def async_state_changed() -> None:
+        hass.async_create_background_task(
+            async_reload(hass, DOMAIN), f"{DOMAIN} notify services"
+        )
+
+    entry.async_on_unload(entry.async_on_state_change(async_state_changed))
 
 
 async def async_get_service(
@@ -229,13 +210,39 @@ class EimsNotificationService(BaseNotificationService):
             and entry.state is ConfigEntryState.LOADED
         }
 
-    async def _async_notify_message_service(self, service: ServiceCall) -> None:
-        """Send a call; unlike the base class, keep `target` on an account's service."""
-        target = self.registered_targets.get(service.service)
-        await self._async_send(target, service.data)
+    async def async_register_services(self) -> None:
+        """Register the services; an account's keeps the call's `target`."""
+        await super().async_register_services()
+        for name, target in self.registered_targets.items():
+            if target.subentry_id is None:
+                # Home Assistant replaces the `target` of a call to a target's service
+                # with that target (pinned by a test): the account's also needs the call's.
+                self.hass.services.async_register(
+                    NOTIFY_DOMAIN,
+                    name,
+                    partial(self._async_send_to_account, target),
+                    schema=NOTIFY_SERVICE_SCHEMA,
+                )
+
+    async def _async_send_to_account(
+        self, account: NotifyTarget, call: ServiceCall
+    ) -> None:
+        """Send a call of `notify.eims_<account>` to the numbers and recipients it names."""
+        await self._async_send(account, call.data.get(ATTR_TARGET), call.data)
+
+    async def async_send_message(self, message: str = "", **kwargs: Any) -> None:
+        """Send a call of a recipient's service, or of `notify.eims` to its `target`."""
+        targets = kwargs.get(ATTR_TARGET)
+        if targets and isinstance(recipient := targets[0], NotifyTarget):
+            await self._async_send(recipient, None, {ATTR_MESSAGE: message, **kwargs})
+        else:
+            await self._async_send(None, targets, {ATTR_MESSAGE: message, **kwargs})
 
     async def _async_send(
-        self, target: NotifyTarget | None, data: Mapping[str, Any]
+        self,
+        target: NotifyTarget | None,
+        names: list[str] | None,
+        data: Mapping[str, Any],
     ) -> None:
         """Send one notification; every message is tried before the first error is raised."""
         message: str = data[ATTR_MESSAGE]
@@ -247,7 +254,7 @@ class EimsNotificationService(BaseNotificationService):
             outgoing = [recipient_message(subentry, message, title, options)]
         else:
             outgoing = self._account_messages(
-                entry, data.get(ATTR_TARGET) or [], message, title, options
+                entry, names or [], message, title, options
             )
         errors: list[HomeAssistantError] = []
         for item in outgoing:

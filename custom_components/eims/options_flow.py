@@ -7,11 +7,7 @@ from typing import Any
 import zoneinfo
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import (
-    ConfigEntry,
-    ConfigFlowResult,
-    OptionsFlowWithReload,
-)
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_WEBHOOK_ID, MATCH_ALL
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import section
@@ -223,8 +219,8 @@ async def async_check_assist_options(
     return {**assist, CONF_TRUSTED_NUMBERS: parsed.valid}
 
 
-class EimsOptionsFlow(OptionsFlowWithReload):
-    """Change how the account's figures and times are read."""
+class EimsOptionsFlow(OptionsFlow):
+    """Change how the account's figures and times are read (the entry reloads on save)."""
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None

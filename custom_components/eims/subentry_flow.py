@@ -170,9 +170,9 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
     def _save(
         self, user_input: dict[str, Any], data: dict[str, Any]
     ) -> SubentryFlowResult:
-        """Add the recipient, or change it and reload the entry."""
+        """Add the recipient, or change it (either reloads the entry)."""
         if self.source == SOURCE_RECONFIGURE:
-            return self.async_update_reload_and_abort(
+            return self.async_update_and_abort(
                 self._get_entry(),
                 self._get_reconfigure_subentry(),
                 title=user_input[CONF_NAME],
