@@ -43,9 +43,12 @@ async def trigger_descriptions(e2e_stack: E2eStack) -> dict[str, Any]:
         )
         assert (await websocket.receive_json())["type"] == "auth_ok"
         await websocket.send_json({"id": 1, "type": "trigger_platforms/subscribe"})
+        event: dict[str, Any] = {}
         async with asyncio.timeout(30):
             assert (await websocket.receive_json())["success"]
-            event: dict[str, Any] = (await websocket.receive_json())["event"]
+            # Descriptions come platform by platform as they load: read until ours came.
+            while not TRIGGERS.keys() <= event.keys():
+                event |= (await websocket.receive_json())["event"]
     return event
 
 
