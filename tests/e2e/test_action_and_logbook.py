@@ -1,4 +1,4 @@
-"""Developer tools → Actions sends an SMS; the logbook shows what the account did, with icons."""
+"""Settings → Tools → Actions sends an SMS; the logbook shows what the account did, with icons."""
 
 from __future__ import annotations
 
