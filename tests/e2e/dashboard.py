@@ -4,15 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from .gateway_entry import device_of, entity_ids
 from .hass_api import HassApi
 
 
+async def account_dashboard(
+    hass_api: HassApi, url_path: str, entry_id: str, *, with_card: bool = True
+) -> str:
+    """Save a dashboard of the account's `account_view`; return the device's name it shows."""
+    entities = await entity_ids(hass_api, entry_id)
+    device = await device_of(hass_api, entry_id)
+    device_name: str = device["name_by_user"] or device["name"]
+    # The entities' own names, as the device page shows them.
+    names = {
+        key: (await hass_api.rest("GET", f"/api/states/{entity_id}"))["attributes"][
+            "friendly_name"
+        ].removeprefix(f"{device_name} ")
+        for key, entity_id in entities.items()
+    }
+    view = account_view(entry_id, device_name, entities, names, with_card=with_card)
+    await create_dashboard(hass_api, url_path, "SMS", [view])
+    return device_name
+
+
+def conversations_card(entry_id: str) -> dict[str, Any]:
+    """Return the account's conversations card, as the card picker adds it."""
+    return {"type": "custom:eims-conversations-card", "config_entry_id": entry_id}
+
+
 def account_view(
-    entry_id: str, device_name: str, entities: dict[str, str], names: dict[str, str]
+    entry_id: str,
+    device_name: str,
+    entities: dict[str, str],
+    names: dict[str, str],
+    *,
+    with_card: bool = True,
 ) -> dict[str, Any]:
     """Return a sections view: the conversations, balances, what was sent, what came in.
 
     `entities` and `names` are keyed by the entities' description keys ("balance"...).
+    Without the card, its section is left empty for the card picker to fill.
     """
 
     def tile(
@@ -38,13 +69,7 @@ def account_view(
         "sections": [
             {
                 "type": "grid",
-                "cards": [
-                    {
-                        "type": "custom:eims-conversations-card",
-                        "config_entry_id": entry_id,
-                        "grid_options": {"columns": 12},
-                    }
-                ],
+                "cards": [conversations_card(entry_id)] if with_card else [],
             },
             {
                 "type": "grid",

@@ -12,8 +12,8 @@ import sys
 
 import aiohttp
 
-from .dashboard import account_view, create_dashboard
-from .gateway_entry import DOMAIN, device_of, entity_ids, wait_for_state
+from .dashboard import account_dashboard
+from .gateway_entry import DOMAIN, entity_ids, wait_for_state
 from .hass_api import HassApi
 from .onboarding import log_in, wait_until_running
 
@@ -39,20 +39,7 @@ async def add_demo(hass_api: HassApi, simulator_port: int) -> bool:
     entry_id: str = done["result"]["entry_id"]
     entities = await entity_ids(hass_api, entry_id)
     await wait_for_state(hass_api, entities["balance"])
-    device = await device_of(hass_api, entry_id)
-    device_name = device["name_by_user"] or device["name"]
-    names = {
-        key: (await hass_api.rest("GET", f"/api/states/{entity_id}"))["attributes"][
-            "friendly_name"
-        ].removeprefix(f"{device_name} ")
-        for key, entity_id in entities.items()
-    }
-    await create_dashboard(
-        hass_api,
-        DASHBOARD_PATH,
-        "SMS",
-        [account_view(entry_id, device_name, entities, names)],
-    )
+    await account_dashboard(hass_api, DASHBOARD_PATH, entry_id)
     return True
 
 

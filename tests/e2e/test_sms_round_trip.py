@@ -17,7 +17,7 @@ import pytest
 
 from .browser import picture
 from .conftest import E2eStack
-from .dashboard import account_view, create_dashboard
+from .dashboard import account_dashboard
 from .gateway_entry import (
     DOMAIN,
     NO_VALUE,
@@ -97,7 +97,7 @@ async def test_sms_round_trip_shows_on_a_dashboard(
     )
     await _deliver(hass_api, manual_account, entry_id, entities, message_ids)
     await _receive_sms(hass_api, manual_account, entry_id, entities)
-    await _screenshot_dashboard(hass_api, page, entry_id, entities)
+    await _screenshot_dashboard(hass_api, page, entry_id)
     assert refused_requests == []
 
     hass_log = (e2e_stack.config_dir / "home-assistant.log").read_text()
@@ -282,25 +282,9 @@ async def _deliver(
     assert report_event["attributes"]["event_type"] == "delivered"
 
 
-async def _screenshot_dashboard(
-    hass_api: HassApi, page: Page, entry_id: str, entities: dict[str, str]
-) -> None:
+async def _screenshot_dashboard(hass_api: HassApi, page: Page, entry_id: str) -> None:
     """A dashboard of the account's entities shows what just happened."""
-    device = await device_of(hass_api, entry_id)
-    device_name = device["name_by_user"] or device["name"]
-    # The entities' own names, as the device page shows them.
-    names = {
-        key: (await hass_api.rest("GET", f"/api/states/{entity_id}"))["attributes"][
-            "friendly_name"
-        ].removeprefix(f"{device_name} ")
-        for key, entity_id in entities.items()
-    }
-    await create_dashboard(
-        hass_api,
-        DASHBOARD_PATH,
-        "SMS",
-        [account_view(entry_id, device_name, entities, names)],
-    )
+    device_name = await account_dashboard(hass_api, DASHBOARD_PATH, entry_id)
     url = f"{hass_api.hass_url}/{DASHBOARD_PATH}/sms"
     await page.goto(url)
     await expect(page.locator("hui-tile-card").first).to_be_visible()

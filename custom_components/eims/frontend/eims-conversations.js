@@ -110,7 +110,8 @@ h2 { margin: 0; font-size: var(--ha-font-size-l, 20px); font-weight: var(--ha-fo
 .time, .preview { font-size: var(--ha-font-size-s, 12px); color: var(--secondary-text-color); }
 .badge { flex: none; min-width: 20px; padding: 0 6px; border-radius: 10px; box-sizing: border-box; background: var(--primary-color); color: var(--text-primary-color); font-size: 12px; line-height: 20px; text-align: center; }
 .badge:empty { display: none; }
-.log { display: flex; flex-direction: column-reverse; gap: 4px; padding: 8px 12px; outline: none; }
+.log { display: flex; flex-direction: column-reverse; outline: none; }
+.messages { display: flex; flex-direction: column; gap: 4px; padding: 8px 12px; }
 .day { align-self: center; margin: 8px 0 4px; font-size: var(--ha-font-size-s, 12px); color: var(--secondary-text-color); }
 .message { max-width: 80%; display: flex; flex-direction: column; content-visibility: auto; contain-intrinsic-size: auto 48px; }
 .message.received { align-self: flex-start; }
@@ -138,13 +139,14 @@ class ConversationsView extends HTMLElement {
         <div class="heading"><h2></h2><div class="subtitle"></div></div></div>
       <p class="note" role="status"></p>
       <div class="threads"></div>
-      <div class="log" role="log" tabindex="-1" hidden></div>
+      <div class="log" role="log" tabindex="-1" hidden><div class="messages"></div></div>
       <p class="error" role="alert"></p>
       <div class="reply" hidden><ha-input><ha-icon-button slot="end"></ha-icon-button></ha-input></div>
     </ha-card>`;
     const $ = (selector) => root.querySelector(selector);
     [this._header, this._back, this._title, this._subtitle] = [".header", "ha-icon-button-arrow-prev", "h2", ".subtitle"].map($);
-    [this._note, this._threads, this._log, this._error, this._reply, this._input] = [".note", ".threads", ".log", ".error", ".reply", "ha-input"].map($);
+    [this._note, this._threads, this._log, this._messageList] = [".note", ".threads", ".log", ".messages"].map($);
+    [this._error, this._reply, this._input] = [".error", ".reply", "ha-input"].map($);
     this._send = $("ha-icon-button");
     this._send.path = SEND_ICON;
     this._back.addEventListener("click", () => this._close());
@@ -268,8 +270,10 @@ class ConversationsView extends HTMLElement {
       subscription.fresh = false;
       this._messages.clear();
     }
-    for (const message of event.messages) {
+    // Events list the newest first; the gateway's whole seconds tie often, the order decides.
+    for (const message of event.messages.toReversed()) {
       message.time = Date.parse(message.at);
+      message.order = this._messages.get(message.id)?.order ?? (this._order = (this._order ?? 0) + 1);
       this._messages.set(message.id, message);
     }
     this._loaded = true;
@@ -285,11 +289,11 @@ class ConversationsView extends HTMLElement {
       if (message.direction === "received" && !message.read) thread.unread += 1;
     }
     for (const thread of threads.values()) {
-      thread.messages.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : 1));
+      thread.messages.sort((a, b) => a.time - b.time || a.order - b.order);
       thread.last = thread.messages.at(-1);
       thread.name = thread.messages.findLast((message) => message.contact)?.contact ?? thread.number;
     }
-    return [...threads.values()].sort((a, b) => b.last.time - a.last.time);
+    return [...threads.values()].sort((a, b) => b.last.time - a.last.time || b.last.order - a.last.order);
   }
 
   _render() {
@@ -368,7 +372,7 @@ class ConversationsView extends HTMLElement {
     return item;
   }
 
-  // Newest first in a column-reverse log: it opens at the newest without measuring the rest.
+  // The log scrolls from its end (column-reverse): it opens at the newest without measuring the rest.
   _renderLog(messages) {
     const log = this._log;
     const atEnd = this._stick || log.scrollTop > -40;
@@ -393,7 +397,7 @@ class ConversationsView extends HTMLElement {
       items.set(message.id, item);
       children.push(item);
     }
-    place(log, children.reverse());
+    place(this._messageList, children);
     this._logItems = items;
     if (atEnd) log.scrollTop = 0;
     this._stick = false;
@@ -402,7 +406,7 @@ class ConversationsView extends HTMLElement {
   _openThread(number, typing) {
     this._open = number;
     this._logItems.clear();
-    this._log.replaceChildren();
+    this._messageList.replaceChildren();
     this._error.textContent = "";
     this._stick = true;
     this._render();
