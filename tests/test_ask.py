@@ -615,18 +615,27 @@ async def test_reply_not_passed_to_assist(
 
 
 def test_logbook(hass: HomeAssistant) -> None:
-    """An answer reads "question <id> answered by <number>: <choice>"; a timeout says so."""
+    """An answer reads "“<question>” answered by <number>: <choice>"; a timeout says so."""
     described: dict[str, Callable[[Event], dict[str, str]]] = {}
     logbook.async_describe_events(
         hass, lambda domain, event_type, fn: described.setdefault(event_type, fn)
     )
     describe = described[EVENT_REPLY_RECEIVED]
-    data = {"entry_id": "gone", "ask_id": "alarm", "number": MUM, "choice": "disarm"}
+    data = {
+        "entry_id": "gone",
+        "ask_id": "01JQUESTIONID",
+        "question": ALARM,
+        "number": MUM,
+        "choice": "disarm",
+    }
     assert describe(Event(EVENT_REPLY_RECEIVED, {**data, "timed_out": False})) == {
         "name": "EIMS",
-        "message": f"question alarm answered by {MUM}: disarm",
+        "message": f"“{ALARM}” answered by {MUM}: disarm",
+        "icon": "mdi:message-reply-text",
     }
     timed_out = {**data, "number": None, "choice": None, "timed_out": True}
-    assert describe(Event(EVENT_REPLY_RECEIVED, timed_out))["message"] == (
-        "question alarm got no reply in time"
-    )
+    assert describe(Event(EVENT_REPLY_RECEIVED, timed_out)) == {
+        "name": "EIMS",
+        "message": f"“{ALARM}” got no reply in time",
+        "icon": "mdi:message-question",
+    }

@@ -1,29 +1,19 @@
-"""The "Received SMS" event entity, its automation trigger and the logbook's words."""
+"""The "Received SMS" event entity and its automation trigger."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components import automation
-from homeassistant.components.logbook import DOMAIN as LOGBOOK_DOMAIN
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.integration_platform import (
-    async_process_integration_platforms,
-)
 from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_mock_service,
 )
 
 from custom_components.eims.account.receive import EVENT_SMS_RECEIVED
-from custom_components.eims.const import DEFAULT_NAME, DOMAIN
-from custom_components.eims.logbook import async_describe_events, excerpt
 from simulator.testing import RunningSimulator
 
 from .common import async_poll
@@ -141,68 +131,3 @@ async def test_automation_fires_per_message(
     assert [call.data["text"] for call in entity_calls] == ["one", "two", "three"]
     assert [call.data["bus"] for call in bus_calls] == ["one", "two", "three"]
     assert {call.data["entry"] for call in bus_calls} == {init_sim_entry.entry_id}
-
-
-@pytest.fixture
-def describe(hass: HomeAssistant) -> Callable[[dict[str, Any]], dict[str, str]]:
-    """Return the logbook's description of an `eims_sms_received` event."""
-    described: dict[str, Callable[[Event], dict[str, str]]] = {}
-
-    def collect(domain: str, event_type: str, fn: Callable[..., Any]) -> None:
-        assert domain == DOMAIN
-        described[event_type] = fn
-
-    async_describe_events(hass, collect)
-    return lambda data: described[EVENT_SMS_RECEIVED](Event(EVENT_SMS_RECEIVED, data))
-
-
-async def test_logbook_entry(
-    hass: HomeAssistant,
-    init_sim_entry: MockConfigEntry,
-    describe: Callable[[dict[str, Any]], dict[str, str]],
-) -> None:
-    """A received SMS reads "<account> received SMS from <number>: <text>"."""
-    data = {"entry_id": init_sim_entry.entry_id, "id": 1, "sender": SENDER}
-    assert describe({**data, "text": "Hello\nthere"}) == {
-        "name": "demo @ 127.0.0.1",
-        "message": f"received SMS from {SENDER}: Hello there",
-        "icon": "mdi:message-arrow-left",
-    }
-    long = "x" * 49 + " yz" + "w" * 40
-    assert describe({**data, "text": long})["message"].endswith(": " + "x" * 49 + "…")
-    assert describe({**data, "text": ""})["message"].endswith(": (empty)")
-    undecoded = {**data, "text": "%%", "decoded": False, "raw": "%%"}
-    assert describe(undecoded)["message"].endswith(": (not valid text) %%")
-    gone = {**data, "entry_id": "removed", "text": "hi"}
-    assert describe(gone)["name"] == DEFAULT_NAME
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("short", "short"),
-        ("a" * 50, "a" * 50),
-        ("a" * 51, "a" * 49 + "…"),
-        ("  spaced\t\tout\n", "spaced out"),
-    ],
-)
-def test_excerpt(text: str, expected: str) -> None:
-    """Excerpts keep at most 50 characters on one line, the cut mark included."""
-    assert excerpt(text) == expected
-
-
-async def test_logbook_finds_the_platform(
-    hass: HomeAssistant, init_sim_entry: MockConfigEntry
-) -> None:
-    """Home Assistant finds logbook.py the way the logbook integration looks for it."""
-    found: dict[str, str] = {}
-
-    @callback
-    def process(hass: HomeAssistant, domain: str, platform: Any) -> None:
-        platform.async_describe_events(
-            hass, lambda owner, event_type, _: found.setdefault(event_type, owner)
-        )
-
-    await async_process_integration_platforms(hass, LOGBOOK_DOMAIN, process)
-    await hass.async_block_till_done()
-    assert found[EVENT_SMS_RECEIVED] == DOMAIN

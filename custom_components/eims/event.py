@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.const import ATTR_DOMAIN, ATTR_ENTITY_ID, EVENT_LOGBOOK_ENTRY
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -10,13 +13,17 @@ from .account.delivery_status import FINAL_STATUSES, DeliveryReport, DeliverySta
 from .account.receive import SmsInbox, sms_attributes
 from .account.track import DeliveryTracker
 from .api import InboundSms
+from .const import DOMAIN
 from .entity import account_device_info
 from .entry import EimsConfigEntry
+from .text import excerpt
 
 # Entities only relay what the messages coordinator fetched.
 PARALLEL_UPDATES = 0
 
 EVENT_RECEIVED = "received"
+# A logbook entry's text (the logbook integration's own name for it).
+ATTR_MESSAGE: Final = "message"
 
 RECEIVED_SMS = EventEntityDescription(
     key="received_sms",
@@ -32,6 +39,15 @@ async def async_setup_entry(
 ) -> None:
     """Set up the account's event entities."""
     async_add_entities([EimsReceivedSmsEvent(entry), EimsDeliveryReportEvent(entry)])
+
+
+def received_line(sms: InboundSms) -> str:
+    """Return what the logbook says after the entity's name: the sender and the text's start."""
+    if sms.decoded:
+        text = excerpt(sms.text) or "(empty)"
+    else:
+        text = f"(not valid text) {excerpt(sms.raw)}"
+    return f"from {sms.sender}: {text}"
 
 
 class EimsEvent(EventEntity):
@@ -71,6 +87,17 @@ class EimsReceivedSmsEvent(EimsEvent):
     def _async_received(self, sms: InboundSms) -> None:
         self._trigger_event(EVENT_RECEIVED, sms_attributes(sms))
         self.async_write_ha_state()
+        # A logbook entry, not a described bus event: every logbook view listens to these,
+        # one opened before the integration loaded and this entity's more-info included.
+        # No name: the logbook shows the entity's, which the user may have changed.
+        self.hass.bus.async_fire(
+            EVENT_LOGBOOK_ENTRY,
+            {
+                ATTR_MESSAGE: received_line(sms),
+                ATTR_DOMAIN: DOMAIN,
+                ATTR_ENTITY_ID: self.entity_id,
+            },
+        )
 
 
 DELIVERY_REPORT = EventEntityDescription(

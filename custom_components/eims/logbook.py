@@ -1,4 +1,9 @@
-"""Describe the integration's bus events in the logbook."""
+"""
+Describe the integration's bus events in the logbook: delivery reports and answered questions.
+
+A received SMS is not described here: the Received SMS entity writes it to the logbook itself
+(see event.py), so logbook views opened before the integration loaded show it too.
+"""
 
 from __future__ import annotations
 
@@ -13,33 +18,20 @@ from homeassistant.components.logbook import (
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .account.ask import EVENT_REPLY_RECEIVED
-from .account.receive import (
-    ATTR_DECODED,
-    ATTR_ENTRY_ID,
-    ATTR_RAW,
-    ATTR_TEXT,
-    EVENT_SMS_RECEIVED,
-)
+from .account.receive import ATTR_ENTRY_ID
 from .account.track import EVENT_DELIVERY_REPORT
-from .const import ATTR_SENDER, DEFAULT_NAME, DOMAIN
-from .text import one_line, shorten
+from .const import DEFAULT_NAME, DOMAIN
+from .text import excerpt
 
-ICON_RECEIVED: Final = "mdi:message-arrow-left"
+ICON_ANSWERED: Final = "mdi:message-reply-text"
+ICON_UNANSWERED: Final = "mdi:message-question"
 ICON_DELIVERED: Final = "mdi:message-check"
 ICON_NOT_DELIVERED: Final = "mdi:message-alert"
 ICON_ON_ITS_WAY: Final = "mdi:message-arrow-right"
 # Statuses that end a message's journey without it arriving.
 NOT_DELIVERED: Final = frozenset({"failed", "delivery_timeout", "not_found", "expired"})
 
-# Enough to recognise a message without filling the logbook with it.
-EXCERPT_LENGTH: Final = 50
-
 type Describer = Callable[[Event], dict[str, str]]
-
-
-def excerpt(text: str) -> str:
-    """Return the start of a text on one line, with "…" when cut."""
-    return shorten(one_line(text), EXCERPT_LENGTH)
 
 
 def delivery_icon(status: str) -> str:
@@ -59,22 +51,6 @@ def async_describe_events(
     """Describe the events the integration fires."""
 
     @callback
-    def async_describe_sms_received(event: Event) -> dict[str, str]:
-        data = event.data
-        entry = hass.config_entries.async_get_entry(data[ATTR_ENTRY_ID])
-        if data.get(ATTR_DECODED, True):
-            text = excerpt(data[ATTR_TEXT]) or "(empty)"
-        else:
-            text = f"(not valid text) {excerpt(data[ATTR_RAW])}"
-        return {
-            LOGBOOK_ENTRY_NAME: entry.title if entry else DEFAULT_NAME,
-            LOGBOOK_ENTRY_MESSAGE: f"received SMS from {data[ATTR_SENDER]}: {text}",
-            LOGBOOK_ENTRY_ICON: ICON_RECEIVED,
-        }
-
-    async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, async_describe_sms_received)
-
-    @callback
     def async_describe_delivery_report(event: Event) -> dict[str, str]:
         data = event.data
         entry = hass.config_entries.async_get_entry(data[ATTR_ENTRY_ID])
@@ -92,16 +68,18 @@ def async_describe_events(
     def async_describe_reply(event: Event) -> dict[str, str]:
         data = event.data
         entry = hass.config_entries.async_get_entry(data[ATTR_ENTRY_ID])
+        question = f"“{excerpt(data['question'])}”"
         if data["timed_out"]:
-            message = f"question {data['ask_id']} got no reply in time"
+            message, icon = f"{question} got no reply in time", ICON_UNANSWERED
         else:
             message = (
-                f"question {data['ask_id']} answered by {data['number']}: "
-                f"{excerpt(data['choice'])}"
+                f"{question} answered by {data['number']}: {excerpt(data['choice'])}"
             )
+            icon = ICON_ANSWERED
         return {
             LOGBOOK_ENTRY_NAME: entry.title if entry else DEFAULT_NAME,
             LOGBOOK_ENTRY_MESSAGE: message,
+            LOGBOOK_ENTRY_ICON: icon,
         }
 
     async_describe_event(DOMAIN, EVENT_REPLY_RECEIVED, async_describe_reply)

@@ -19,6 +19,8 @@ CUT_MARK: Final = "…"
 SMS_CUT_MARK: Final = "..."
 # Error texts name this many numbers or ids, then say how many more there are.
 _LISTED: Final = 10
+# Enough to recognise a message in the logbook without filling it with the message.
+EXCERPT_LENGTH: Final = 50
 
 
 def shorten(text: str, length: int) -> str:
@@ -53,3 +55,8 @@ def listing(items: Sequence[object]) -> str:
 def one_line(text: str) -> str:
     """Return `text` with every run of blanks and line breaks made one space."""
     return " ".join(text.split())
+
+
+def excerpt(text: str) -> str:
+    """Return the start of a text on one line, with "…" when cut (logbook lines)."""
+    return shorten(one_line(text), EXCERPT_LENGTH)

@@ -124,38 +124,41 @@ async def _assert_sent_once(
     assert f"id: {submission['ids'][0]}" in shown
 
 
-async def test_logbook_shows_received_sms_with_its_icon(
+async def test_logbook_shows_received_sms_as_it_arrives(
     hass_api: HassApi, e2e_stack: E2eStack, page: Page
 ) -> None:
-    """A received SMS is one logbook line: the account, the sender, the text and an icon."""
+    """
+    The Received SMS entity's Activity, open before the SMS comes, shows it without a reload.
+
+    One line: "Received SMS from <sender>: <text>" with the entity's icon, the account under
+    it, at the time Home Assistant logged.
+    """
     await remove_entries(hass_api)
     entry_id = await add_entry(hass_api, e2e_stack)
     entities = await entity_ids(hass_api, entry_id)
     await wait_for_state(hass_api, entities["balance"])
-    async with hass_api.ws_subscribe_events(f"{DOMAIN}_sms_received") as received:
-        injected = await hass_api.simulator_control(
-            f"/accounts/{e2e_stack.simulator_account}/inbound",
-            {"from": INBOUND_SENDER, "content": INBOUND_TEXT},
-        )
-        # Delivery sensors update with the messages poll, which reads the inbox.
-        await hass_api.call_service(
-            "homeassistant", "update_entity", {"entity_id": entities["awaiting_report"]}
-        )
-        await received.wait_for(lambda data: data["id"] == injected["id"])
-
-    line = f"received SMS from {INBOUND_SENDER}: {INBOUND_TEXT}"
-    # The page reads what the recorder has written (it commits every few seconds).
-    [logged] = await _logbook_entries(hass_api, line)
-    assert logged["icon"] == "mdi:message-arrow-left"
-    assert logged["name"] == f"{e2e_stack.simulator_account} @ 127.0.0.1"
-    await page.goto(f"{hass_api.hass_url}/logbook")
+    # The same view as the entity's more-info: the logbook of this entity only.
+    await page.goto(f"{hass_api.hass_url}/logbook?entity_id={entities['received_sms']}")
+    await expect(page.locator("ha-logbook")).to_be_visible()
+    await hass_api.simulator_control(
+        f"/accounts/{e2e_stack.simulator_account}/inbound",
+        {"from": INBOUND_SENDER, "content": INBOUND_TEXT},
+    )
+    # Delivery sensors update with the messages poll, which reads the inbox.
+    await hass_api.call_service(
+        "homeassistant", "update_entity", {"entity_id": entities["awaiting_report"]}
+    )
+    line = f"from {INBOUND_SENDER}: {INBOUND_TEXT}"
     entry = (
         page.locator("ha-logbook-renderer .entry-container").filter(has_text=line).first
     )
     await expect(entry).to_be_visible()
     icons = await entry.evaluate(ICONS_IN)
     await picture(page, ARTIFACTS / "logbook.png")
-    assert "mdi:message-arrow-left" in icons
+    assert "mdi:message-text-outline" in icons
+    # The page reads what the recorder has written (it commits every few seconds).
+    [logged] = await _logbook_entries(hass_api, line)
+    assert logged["entity_id"] == entities["received_sms"]
     # The browser runs in Home Assistant's zone, so the page shows the time hass logged.
     zone = await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
     assert zone == HASS_TIME_ZONE
