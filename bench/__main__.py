@@ -12,6 +12,7 @@ import time
 import aiohttp
 
 from . import scenarios
+from .conversations import ConversationResult, conversation, conversation_line
 from .gateway import Gateway, SimulatorProcess
 from .home import running_home
 from .scenarios import Bench, MemoryResult, Result
@@ -41,7 +42,9 @@ def _write(text: str = "") -> None:
     sys.stdout.flush()
 
 
-async def _run(quick: bool) -> tuple[list[Result], MemoryResult, StartupResult]:
+async def _run(
+    quick: bool,
+) -> tuple[list[Result], MemoryResult, StartupResult, ConversationResult]:
     limit = QUICK_LIMIT if quick else max(SIZES)
     results: list[Result] = []
     # Balance for every send; reports with delivery fields, messages moved by hand only.
@@ -69,11 +72,13 @@ async def _run(quick: bool) -> tuple[list[Result], MemoryResult, StartupResult]:
             )
             results.append(await scenarios.idle_day(bench))
             _write(f"... {results[-1].name}: {results[-1].wall:.1f} s")
+            opened = await conversation(bench, home)
+            _write(f"... conversation of {opened.messages:,} messages")
             memory = await scenarios.tracker_memory(bench, limit)
             started = await startup(home.hass, port)
     finally:
         simulator.stop()
-    return results, memory, started
+    return results, memory, started, opened
 
 
 def main() -> int:
@@ -91,11 +96,13 @@ def main() -> int:
     errors = _ErrorCounter()
     logging.getLogger().addHandler(errors)
     start = time.perf_counter()
-    results, memory, started = asyncio.run(_run(args.quick))
+    results, memory, started, opened = asyncio.run(_run(args.quick))
     _write()
     _write(render_table(results))
     _write()
     _write(startup_lines(started))
+    _write()
+    _write(conversation_line(opened))
     _write()
     _write(FOOTNOTES)
     _write()
