@@ -265,6 +265,11 @@ async def test_bound_is_an_option(
     await async_poll(hass, freezer)
     await send_sms(hass, entry, numbers=MUM, message="Three")
     assert [m["text"] for m in await get_messages(hass, entry)] == ["Three", "Two"]
+    # A send to more numbers than are kept: its last ones.
+    ids = await send_sms(hass, entry, numbers=[MUM, DAD, STRANGER], message="Four")
+    assert [m["id"] for m in await get_messages(hass, entry)] == [
+        f"out:{message_id}" for message_id in reversed(ids[1:])
+    ]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import islice
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -98,10 +99,14 @@ class Conversations:
     ) -> None:
         """Keep what the gateway accepted; a scheduled message at the time it goes."""
         at = (send_at or dt_util.utcnow()).timestamp()
+        # Of a bulk send only the last `limit` stay: the rest is neither kept nor told.
+        kept = islice(
+            accepted.items(), max(0, len(accepted) - self.history.limit), None
+        )
         self._changed(
             [
                 self.history.add_sent(message_id, self.number(number), text, at)
-                for message_id, number in accepted.items()
+                for message_id, number in kept
             ]
         )
 
