@@ -38,6 +38,7 @@ DEFAULTS = {
     "tracking_window": 72,
     "duplicate_window": 60,
     "daily_limit": 0,
+    "history_limit": 1000,
     "assist": {
         "enabled": False,
         "trusted_numbers": [],
@@ -55,6 +56,7 @@ SHOWN = {
     "Delivery tracking window": "72",
     "Repeat guard window": "60",
     "Daily SMS segment limit": "0",
+    "Messages kept": "1000",
     "Answer SMS with Assist": "Answer SMS with Assist",
     "Trusted number": "Add Trusted number",
     "Conversation agent": "Home Assistant",
