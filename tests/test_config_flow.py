@@ -215,6 +215,8 @@ async def test_reauth(
     )
     assert result["reason"] == "reauth_successful"
     assert CONF_ENCRYPTION_KEY not in mock_config_entry.data
+    # Each save schedules a reload: let it end before the test does.
+    await hass.async_block_till_done()
 
 
 async def test_reconfigure(
@@ -255,6 +257,7 @@ async def test_reconfigure(
     assert mock_config_entry.data[CONF_PASSWORD] == ENTRY_DATA[CONF_PASSWORD]
     assert mock_config_entry.unique_id == "gw.example.com:8443:demo"
     assert mock_config_entry.title == "demo @ gw.example.com"
+    await hass.async_block_till_done()
 
 
 async def test_reconfigure_onto_other_entry(
