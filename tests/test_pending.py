@@ -114,3 +114,22 @@ def test_garbage_collector_does_not_track_messages() -> None:
     tracked = [item for item in gc.get_referents(pending._codes) if gc.is_tracked(item)]
     assert tracked == []
     assert len(pending._groups) == 1
+
+
+def test_one_send_added_at_once() -> None:
+    """A send's messages join one group; each leaves it on its own."""
+    pending = PendingMessages()
+    pending.add_sent(
+        {1: pack_number("+447911123456"), 2: pack_number("0612345678")},
+        SENT_AT,
+        "action",
+    )
+    assert [pending.get(i) for i in pending] == [
+        PendingMessage(447911123456, SENT_AT, "action", DeliveryStatus.PENDING),
+        PendingMessage("0612345678", SENT_AT, "action", DeliveryStatus.PENDING),
+    ]
+    assert len(pending._groups) == 1
+    pending.remove(1)
+    assert pending.get(2) is not None
+    pending.remove(2)
+    assert pending._groups == {}

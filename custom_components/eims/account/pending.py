@@ -9,7 +9,7 @@ garbage collector tracks: waiting messages add nothing to its full collections.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import count, repeat
 from operator import rshift
 from typing import Any, Final
@@ -52,15 +52,15 @@ class PendingMessages:
         """Yield the ids, oldest first."""
         return iter(self._codes)
 
-    def _join(self, group: _Group) -> int:
-        """Return the index of `group`, counting one more member."""
+    def _join(self, group: _Group, members: int = 1) -> int:
+        """Return the index of `group`, counting `members` more."""
         index = self._group_index.get(group)
         if index is None:
             index = next(self._next)
             self._groups[index] = group
             self._group_index[group] = index
             self._members[index] = 0
-        self._members[index] += 1
+        self._members[index] += members
         return index
 
     def _leave(self, index: int) -> None:
@@ -79,7 +79,19 @@ class PendingMessages:
         status: DeliveryStatus = DeliveryStatus.PENDING,
     ) -> None:
         """Start holding a message not held yet; `number` as `pack_number` packed it."""
-        index = self._join((sent_at, origin, status.value))
+        self._put(message_id, number, self._join((sent_at, origin, status.value)))
+
+    def add_sent(
+        self, numbers: Mapping[int, int | str], sent_at: float, origin: str
+    ) -> None:
+        """Start holding the messages of one send (id → packed number), none held yet."""
+        index = self._join(
+            (sent_at, origin, DeliveryStatus.PENDING.value), len(numbers)
+        )
+        for message_id, number in numbers.items():
+            self._put(message_id, number, index)
+
+    def _put(self, message_id: int, number: int | str, index: int) -> None:
         if isinstance(number, str):
             self._texts[message_id] = number
             self._codes[message_id] = index

@@ -182,20 +182,19 @@ class DeliveryTracker:
     def async_track(self, accepted: Mapping[int, str], origin: str) -> None:
         """Start following accepted messages (id → number); a known id is not followed again."""
         sent_at = self._now()
-        added = [
-            (message_id, pack_number(number))
+        added = {
+            message_id: pack_number(number)
             for message_id, number in accepted.items()
             if not self._knows(message_id)
-        ]
+        }
         if not added:
             return
-        for message_id, number in added:
-            self._pending.add(message_id, number, sent_at, origin)
+        self._pending.add_sent(added, sent_at, origin)
         self.sent += len(added)
-        last_id, last_number = added[-1]
+        last_id = next(reversed(added))
         self.last_report = DeliveryReport.of(
             last_id,
-            PendingMessage(last_number, sent_at, origin, DeliveryStatus.PENDING),
+            PendingMessage(added[last_id], sent_at, origin, DeliveryStatus.PENDING),
             _TRACKED,
             sent_at,
         )
