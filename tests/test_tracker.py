@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.eims.account.send import async_poll_after_send
 from custom_components.eims.account.track import EVENT_DELIVERY_REPORT, DeliveryTracker
 from custom_components.eims.api import SendRequest
 from custom_components.eims.const import CONF_TRACKING_WINDOW
@@ -62,13 +61,19 @@ def counts(hass: HomeAssistant) -> dict[str, int]:
     }
 
 
+async def poll_after_send(entry: MockConfigEntry) -> None:
+    """Poll the balance and messages at once, as the account does after a send."""
+    for coordinator in (entry.runtime_data.balance, entry.runtime_data.messages):
+        await coordinator.async_request_refresh()
+
+
 async def send(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> list[int]:
-    """Send one SMS to `numbers` the way every sending path does; return the ids."""
+    """Send one SMS to `numbers` as the numbers are written (origin "test"); return the ids."""
     result = await entry.runtime_data.account.client.send_sms(
         [SendRequest(numbers=list(numbers), content="hello")],
         partial(tracker_of(entry).async_track, origin="test"),
     )
-    async_poll_after_send(hass, entry)
+    await poll_after_send(entry)
     await hass.async_block_till_done()
     return list(result.accepted)
 
@@ -239,7 +244,7 @@ async def test_not_found_after_a_while(
     events = async_capture_events(hass, EVENT_DELIVERY_REPORT)
     # Asked about at once: the send polls.
     tracker_of(init_sim_entry).async_track({999_999: NUMBER}, "test")
-    async_poll_after_send(hass, init_sim_entry)
+    await poll_after_send(init_sim_entry)
     await hass.async_block_till_done()
     await async_poll(hass, freezer, timedelta(minutes=9))
     assert counts(hass)["messages_awaiting_report"] == 1

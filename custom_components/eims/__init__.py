@@ -46,7 +46,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
     entry.runtime_data = runtime = EimsRuntimeData(
         account=account, balance=balance, messages=messages
     )
-    entry.async_on_unload(async_register_webhook(hass, entry))
+    entry.async_on_unload(async_register_webhook(hass, entry, account))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     async_follow_notify_services(hass, entry)
     # Options, recipients, the address: any change sets the account up again.
@@ -55,7 +55,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EimsConfigEntry) -> bool
         # Imported here: it imports conversation, a fifth of a second nobody else needs.
         from .assist import async_start_assist
 
-        runtime.assist = await async_start_assist(hass, entry, account.inbox)
+        runtime.assist = await async_start_assist(hass, entry, account)
     # Only now that the entities and Assist listen: SMS stored before are announced.
     await account.async_start()
     return True

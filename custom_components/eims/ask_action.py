@@ -17,7 +17,6 @@ from .account.ask import Question
 from .account.outgoing import OutgoingMessage
 from .account.receive import ATTR_ASK_ID
 from .account.recipients import recipient_numbers
-from .account.send import async_send
 from .const import DOMAIN
 from .entry import EimsConfigEntry
 from .errors import validation_error
@@ -112,39 +111,41 @@ async def async_ask(call: ServiceCall) -> ServiceResponse:
     entry: EimsConfigEntry = service.async_get_config_entry(
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
+    # Taken now: a reload may replace the entry's account while this call waits.
+    account = entry.runtime_data.account
     choices = _choices(call.data.get(ATTR_CHOICES))
     timeout = _check_timeout(call.data[ATTR_TIMEOUT])
     numbers = await _async_numbers(call, entry, call.data[ATTR_TO])
     text: str = call.data[ATTR_QUESTION]
-    outcome = await async_send(
-        call.hass,
-        entry,
-        OutgoingMessage(numbers=numbers, message=text, hold_repeats=False),
-        ORIGIN_ASK,
-    )
-    country = call.hass.config.country
-    asked = tuple(
-        dict.fromkeys(
-            sender_key(number, country=country)
-            for number in outcome.result.accepted.values()
+    # The question is noted before the account may stop: a reload finds it on disk.
+    with account.sending():
+        outcome = await account.async_send(
+            OutgoingMessage(numbers=numbers, message=text, hold_repeats=False),
+            ORIGIN_ASK,
         )
-    )
-    if not asked:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="ask_not_sent",
-            translation_placeholders={"numbers": listing(numbers)},
+        country = call.hass.config.country
+        asked = tuple(
+            dict.fromkeys(
+                sender_key(number, country=country)
+                for number in outcome.result.accepted.values()
+            )
         )
-    now = dt_util.utcnow()
-    question = Question(
-        ask_id=call.data.get(ATTR_ASK_ID) or ulid_util.ulid_now(),
-        numbers=asked,
-        question=text,
-        choices=choices,
-        asked_at=now,
-        expires_at=now + timeout,
-    )
-    entry.runtime_data.account.questions.async_ask(question)
+        if not asked:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="ask_not_sent",
+                translation_placeholders={"numbers": listing(numbers)},
+            )
+        now = dt_util.utcnow()
+        question = Question(
+            ask_id=call.data.get(ATTR_ASK_ID) or ulid_util.ulid_now(),
+            numbers=asked,
+            question=text,
+            choices=choices,
+            asked_at=now,
+            expires_at=now + timeout,
+        )
+        account.questions.async_ask(question)
     return {
         "ask_id": question.ask_id,
         "numbers": list(outcome.result.accepted.values()),

@@ -16,15 +16,15 @@ from functools import partial
 from typing import Any, Final
 
 from homeassistant.components import conversation
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.chat_session import CONVERSATION_TIMEOUT
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
+from .account import EimsAccount
 from .account.outgoing import OutgoingMessage
-from .account.receive import SmsInbox
-from .account.send import async_send
 from .api import InboundSms
 from .assist_guards import AssistGuards
 from .const import (
@@ -43,7 +43,6 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .entry import EimsConfigEntry
 from .numbers import (
     async_parse,
     digits_of,
@@ -148,14 +147,15 @@ class AssistBridge:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EimsConfigEntry,
-        inbox: SmsInbox,
+        entry: ConfigEntry[Any],
+        account: EimsAccount,
         settings: AssistSettings,
     ) -> None:
         """Create the bridge of one entry; `async_start` subscribes it to the inbox."""
         self._hass = hass
         self._entry = entry
-        self._inbox = inbox
+        self._account = account
+        self._inbox = account.inbox
         self.settings = settings
         self._trusted = {
             digits_of(number): number for number in settings.trusted_numbers
@@ -296,11 +296,8 @@ class AssistBridge:
     async def _async_reply(self, number: str, reply: str) -> bool:
         """Send the agent's answer; return whether the gateway accepted it."""
         try:
-            outcome = await async_send(
-                self._hass,
-                self._entry,
-                OutgoingMessage(numbers=[number], message=reply),
-                ORIGIN_ASSIST,
+            outcome = await self._account.async_send(
+                OutgoingMessage(numbers=[number], message=reply), ORIGIN_ASSIST
             )
         except HomeAssistantError as err:
             self.stats.failed += 1
@@ -340,7 +337,7 @@ def _load_settings(
 
 
 async def async_start_assist(
-    hass: HomeAssistant, entry: EimsConfigEntry, inbox: SmsInbox
+    hass: HomeAssistant, entry: ConfigEntry[Any], account: EimsAccount
 ) -> AssistBridge | None:
     """Start the entry's bridge when its option is on; it stops when the entry unloads."""
     settings = await async_parse(hass, partial(_load_settings, hass, entry.options))
@@ -351,7 +348,7 @@ async def async_start_assist(
             "Assist over SMS is off: the conversation integration is not set up"
         )
         return None
-    bridge = AssistBridge(hass, entry, inbox, settings)
+    bridge = AssistBridge(hass, entry, account, settings)
     entry.async_on_unload(bridge.async_start())
     LOGGER.debug(
         "Assist over SMS answers %s trusted numbers with %s",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Final
+from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
@@ -14,7 +15,6 @@ from homeassistant.util import dt as dt_util
 from .account.guard_rules import DuplicateFilter, SlidingWindow
 from .api import InboundSms
 from .const import LOGGER
-from .entry import EimsConfigEntry
 from .issues import (
     ASSIST_RATE_LIMITED,
     ASSIST_REPLY_CAP,
@@ -50,7 +50,7 @@ class AssistGuards:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EimsConfigEntry,
+        entry: ConfigEntry[Any],
         *,
         rate_limit: int,
         replies_per_hour: int,

@@ -66,6 +66,8 @@ class EimsBalanceCoordinator(TimestampDataUpdateCoordinator[Balance]):
             update_interval=BALANCE_INTERVAL,
         )
         self._client = account.client
+        # The balance moves with every send.
+        account.sender.async_add_sent_listener(self.async_request_refresh)
 
     async def _async_update_data(self) -> Balance:
         # A failed poll is retried at the messages' pace, not half an hour later.
@@ -104,6 +106,8 @@ class EimsMessagesCoordinator(DataUpdateCoordinator[None]):
             update_interval=UPDATE_INTERVAL,
         )
         self._account = account
+        # Replies and quick reports may already be waiting after a send.
+        account.sender.async_add_sent_listener(self.async_request_refresh)
         # No entity listens to it (the inbox and the tracker tell theirs): poll regardless.
         self.async_add_listener(_keep_polling)
 

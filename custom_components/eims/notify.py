@@ -47,7 +47,7 @@ from .account.outgoing import (
     titled_message,
 )
 from .account.recipients import recipients
-from .account.send import ORIGIN_NOTIFY, async_send
+from .account.send import ORIGIN_NOTIFY
 from .const import (
     ATTR_MMS_TITLE,
     ATTR_SEND_TIME,
@@ -114,7 +114,7 @@ class EimsRecipientNotify(NotifyEntity):
         self, entry: EimsConfigEntry, subentry: ConfigSubentry, account_device_id: str
     ) -> None:
         """Show the recipient as its own device, reached through the account."""
-        self._entry = entry
+        self._account = entry.runtime_data.account
         self._subentry = subentry
         self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
         # A device's text goes exactly as written: it takes no title.
@@ -133,11 +133,8 @@ class EimsRecipientNotify(NotifyEntity):
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message to every number of the recipient."""
-        await async_send(
-            self.hass,
-            self._entry,
-            recipient_message(self._subentry, message, title),
-            ORIGIN_NOTIFY,
+        await self._account.async_send(
+            recipient_message(self._subentry, message, title), ORIGIN_NOTIFY
         )
 
 
@@ -249,6 +246,8 @@ class EimsNotificationService(BaseNotificationService):
         title: str | None = data.get(ATTR_TITLE) or None
         options = _message_options(data.get(ATTR_DATA))
         entry = self._entry(target)
+        # Taken now: a reload may replace the entry's account while this call waits.
+        account = entry.runtime_data.account
         if target is not None and target.subentry_id is not None:
             subentry = entry.subentries[target.subentry_id]
             outgoing = [recipient_message(subentry, message, title, options)]
@@ -259,7 +258,7 @@ class EimsNotificationService(BaseNotificationService):
         errors: list[HomeAssistantError] = []
         for item in outgoing:
             try:
-                await async_send(self.hass, entry, item, ORIGIN_NOTIFY)
+                await account.async_send(item, ORIGIN_NOTIFY)
             except HomeAssistantError as err:
                 errors.append(err)
         if errors:

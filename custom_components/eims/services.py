@@ -14,7 +14,6 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, service
 import voluptuous as vol
 from yarl import URL
@@ -26,20 +25,8 @@ from .account.outgoing import (
     check_message,
     future_time,
 )
-from .account.send import (
-    ORIGIN_ACTION,
-    async_poll_after_send,
-    async_send,
-    gateway_error,
-)
-from .api import (
-    EimsError,
-    EimsTimeoutError,
-    EimsValidationError,
-    JobType,
-    SmsJob,
-    SmsType,
-)
+from .account.send import ORIGIN_ACTION
+from .api import EimsValidationError, JobType, SmsJob, SmsType
 from .ask_action import ASK_SCHEMA, SERVICE_ASK, async_ask
 from .const import ATTR_MMS_TITLE, ATTR_SEND_TIME, ATTR_SENDER, DOMAIN
 from .entry import EimsConfigEntry
@@ -176,6 +163,8 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     entry: EimsConfigEntry = service.async_get_config_entry(
         call.hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
+    # Taken now: a reload may replace the entry's account while this call waits.
+    account = entry.runtime_data.account
     outgoing = OutgoingMessage(
         numbers=call.data[ATTR_NUMBERS],
         message=call.data[ATTR_MESSAGE],
@@ -184,7 +173,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         send_time=call.data.get(ATTR_SEND_TIME),
         skip_invalid=call.data[ATTR_SKIP_INVALID],
     )
-    outcome = await async_send(call.hass, entry, outgoing, ORIGIN_ACTION)
+    outcome = await account.async_send(outgoing, ORIGIN_ACTION)
     # A 100,000-number send's response is 100,000 entries: built only for a caller that reads it.
     return outcome.as_response() if call.return_response else None
 
@@ -195,19 +184,9 @@ async def _async_create_job(call: ServiceCall) -> ServiceResponse:
     entry: EimsConfigEntry = service.async_get_config_entry(
         hass, DOMAIN, call.data[ATTR_CONFIG_ENTRY_ID]
     )
+    account = entry.runtime_data.account
     job = await _async_build_job(hass, entry, call.data)
-    try:
-        job_id = await entry.runtime_data.account.client.create_job(job)
-    except EimsTimeoutError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="job_timeout",
-            translation_placeholders={"name": job.name},
-        ) from err
-    except EimsError as err:
-        raise gateway_error(hass, entry, err) from err
-    # A job's messages get their ids on the gateway: only the balance can be followed.
-    async_poll_after_send(hass, entry)
+    job_id = await account.async_create_job(job)
     return {"job_id": job_id}
 
 

@@ -11,7 +11,7 @@ from homeassistant.components import webhook
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
-from .account.track import DeliveryTracker
+from .account import EimsAccount
 from .api import EimsResponseError, parse_pushed_reports
 from .const import DOMAIN, LOGGER
 from .entry import EimsConfigEntry
@@ -45,8 +45,7 @@ async def _async_read_body(request: web.Request) -> bytes | None:
 
 
 async def async_handle_report_push(
-    tracker: DeliveryTracker,
-    entry: EimsConfigEntry,
+    account: EimsAccount,
     hass: HomeAssistant,
     webhook_id: str,
     request: web.Request,
@@ -56,30 +55,31 @@ async def async_handle_report_push(
     if body is None:
         LOGGER.debug("Refused a pushed report body over %d bytes", MAX_BODY_BYTES)
         return web.Response(status=HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    if account.tracker.stopped:
+        # The entry unloads or reloads: the gateway pushes again, or the next poll asks.
+        return web.Response(status=HTTPStatus.SERVICE_UNAVAILABLE)
     try:
-        reports = parse_pushed_reports(
-            body, entry.runtime_data.account.client.time_zone
-        )
+        reports = parse_pushed_reports(body, account.client.time_zone)
     except EimsResponseError as err:
         LOGGER.debug("Refused a pushed report body: %s", err)
         return web.Response(status=HTTPStatus.BAD_REQUEST)
-    changed = tracker.async_handle_pushed(reports)
+    changed = account.tracker.async_handle_pushed(reports)
     LOGGER.debug("Pushed reports: %d received, %d applied", len(reports), changed)
     return web.Response(status=HTTPStatus.OK)
 
 
 @callback
 def async_register_webhook(
-    hass: HomeAssistant, entry: EimsConfigEntry
+    hass: HomeAssistant, entry: EimsConfigEntry, account: EimsAccount
 ) -> CALLBACK_TYPE:
-    """Listen for the entry's pushed reports; return the function that stops listening."""
+    """Listen for the account's pushed reports; return the function that stops listening."""
     webhook_id = entry.data[CONF_WEBHOOK_ID]
     webhook.async_register(
         hass,
         DOMAIN,
         f"EIMS delivery reports ({entry.title})",
         webhook_id,
-        partial(async_handle_report_push, entry.runtime_data.account.tracker, entry),
+        partial(async_handle_report_push, account),
         allowed_methods=("PUT", "POST"),
     )
     return partial(webhook.async_unregister, hass, webhook_id)

@@ -7,18 +7,21 @@ One EIMS account: send, track, receive, ask, guard, keep the conversations.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant
 
-from ..api import EimsClient
+from ..api import EimsClient, SmsJob
 from ..store import async_remove_entry_stores
 from .ask import QuestionBook
 from .conversations import Conversations
 from .guard import SpendingGuard
+from .outgoing import OutgoingMessage
 from .receive import SmsInbox
+from .send import Sender, SendOutcome
 from .track import DeliveryTracker
 
 
@@ -37,7 +40,27 @@ class EimsAccount:
         self.questions = QuestionBook(hass, entry.entry_id, self.inbox)
         self.spending = SpendingGuard(hass, entry)
         self.conversations = Conversations(hass, entry)
+        self.sender = Sender(
+            hass,
+            entry,
+            client,
+            tracker=self.tracker,
+            spending=self.spending,
+            conversations=self.conversations,
+        )
         self._stops: list[CALLBACK_TYPE] = []
+
+    async def async_send(self, outgoing: OutgoingMessage, origin: str) -> SendOutcome:
+        """Send a message through the account's one pipeline (see `Sender`)."""
+        return await self.sender.async_send(outgoing, origin)
+
+    async def async_create_job(self, job: SmsJob) -> int:
+        """Create a job through the account's one pipeline; return its id."""
+        return await self.sender.async_create_job(job)
+
+    def sending(self) -> AbstractContextManager[None]:
+        """Keep the account from stopping while a send and what it notes finish."""
+        return self.sender.sending()
 
     async def async_load(self) -> None:
         """Read what the account kept on disk, before the first poll."""
@@ -64,12 +87,18 @@ class EimsAccount:
         await self.inbox.async_stop()
 
     async def async_stop(self) -> None:
-        """Stop listening, let a getsms page being read reach the disk, write everything."""
+        """
+        Let sends in flight end, stop listening, write everything.
+
+        A getsms page being read reaches the disk first; reports coming later are left
+        to the next account, which asks for them again.
+        """
+        await self.sender.async_stop()
         while self._stops:
             self._stops.pop()()
         await self.inbox.async_stop()
         # Written at once, so a reload finds every message still waiting.
-        await self.tracker.async_flush()
+        await self.tracker.async_stop()
         await self.questions.async_flush()
         await self.spending.async_flush()
         await self.conversations.async_flush()

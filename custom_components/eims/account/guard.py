@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,16 +30,6 @@ from .guard_rules import DailyBudget, DuplicateFilter
 def _message_key(request: SendRequest) -> tuple[str, str | None, str | None]:
     """Return what makes two sends the same text: content, MMS title and send time."""
     return (request.content, request.mms_title, request.send_time)
-
-
-@dataclass(frozen=True, slots=True)
-class Admission:
-    """What may go out of one send: the request (None when every copy is held back)."""
-
-    request: SendRequest | None
-    suppressed: list[str]
-    segments: int
-    cost: int
 
 
 class SpendingGuard:
@@ -98,9 +88,11 @@ class SpendingGuard:
     @callback
     def admit(
         self, request: SendRequest, segments: int, *, hold_repeats: bool = True
-    ) -> Admission:
+    ) -> tuple[SendRequest | None, list[str]]:
         """
-        Return what of `request` may go out, and reserve its cost.
+        Return what of `request` may go out (None: nothing) and the numbers held back.
+
+        Its cost (`segments` per number) is reserved until `settle`.
 
         Numbers that got the same text within the window are held back (reported, not an
         error) unless `hold_repeats` is False. Raises HomeAssistantError when the rest
@@ -120,7 +112,7 @@ class SpendingGuard:
                 ", ".join(mask_number(number) for number in suppressed),
             )
         if not numbers:
-            return Admission(None, suppressed, segments, 0)
+            return None, suppressed
         cost = segments * len(numbers)
         self._budget.roll(dt_util.now().date())
         if not self._budget.allows(cost):
@@ -142,26 +134,23 @@ class SpendingGuard:
             )
         self._budget.used += cost
         self._store.async_delay_save(self._data, SAVE_DELAY)
-        return Admission(replace(request, numbers=numbers), suppressed, segments, cost)
+        return replace(request, numbers=numbers), suppressed
 
     @callback
-    def settle(self, admission: Admission, accepted: int | None) -> None:
+    def settle(self, request: SendRequest, segments: int, accepted: int | None) -> None:
         """
         Keep the cost of the numbers the gateway accepted; None: unknown, keep it all.
 
-        A send nothing of which went out may be sent again at once.
+        `request` is what `admit` let out. A send nothing of which went out may be sent
+        again at once.
         """
-        if accepted is None or admission.request is None:
+        if accepted is None:
             return
         self._budget.used = max(
-            0,
-            self._budget.used
-            - admission.segments * (len(admission.request.numbers) - accepted),
+            0, self._budget.used - segments * (len(request.numbers) - accepted)
         )
         if not accepted:
-            self._duplicates.forget(
-                admission.request.numbers, _message_key(admission.request)
-            )
+            self._duplicates.forget(request.numbers, _message_key(request))
         self._store.async_delay_save(self._data, SAVE_DELAY)
 
     def diagnostics(self) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """
 A message to send as the user gave it, and the checks it passes before anything is sent.
 
-Text, numbers and send time are refused here with a translated error; `sending` sends
+Text, numbers and send time are refused here with a translated error; `send` sends
 what passed.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
@@ -25,7 +25,6 @@ from ..const import (
     NUMBER_FORMAT_PLUS,
     SUBENTRY_DEVICE,
 )
-from ..entry import EimsConfigEntry
 from ..errors import validation_error
 from ..numbers import ParsedNumbers, async_parse, normalise_numbers
 from ..segments import SegmentInfo, count_segments, non_gsm7_characters
@@ -85,7 +84,7 @@ def future_time(value: datetime) -> datetime:
 
 async def async_parse_numbers(
     hass: HomeAssistant,
-    entry: EimsConfigEntry,
+    entry: ConfigEntry[Any],
     numbers: str | Sequence[str],
     *,
     skip_invalid: bool = False,

@@ -89,6 +89,8 @@ class DeliveryTracker:
         self.last_report: DeliveryReport | None = None
         self.last_push: float | None = None
         self.malformed_rows = 0
+        # Once stopped (the entry unloads), reports still arriving are left to the next one.
+        self.stopped = False
         self._warned_rows: set[str] = set()
         self._poll_offset = 0
         self._listeners: list[CALLBACK_TYPE] = []
@@ -135,6 +137,11 @@ class DeliveryTracker:
             "last": self.last_report.as_dict() if self.last_report else None,
             "pending": self._pending.encode(),
         }
+
+    async def async_stop(self) -> None:
+        """Take no more reports (the next tracker asks for them again); write now."""
+        self.stopped = True
+        await self.async_flush()
 
     async def async_flush(self) -> None:
         """Write now (on unload, after a send), so a reload finds everything."""
@@ -203,7 +210,7 @@ class DeliveryTracker:
     @callback
     def _apply(self, message_id: int, update: StatusUpdate, now: float) -> bool:
         """Apply one report to a followed message; False when it changes nothing."""
-        pending = self._pending.get(message_id)
+        pending = None if self.stopped else self._pending.get(message_id)
         if pending is None or not update.moves(pending.status):
             return False
         report = DeliveryReport.of(message_id, pending, update, now)
