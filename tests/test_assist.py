@@ -674,6 +674,8 @@ async def test_options_flow_keeps_assist_off_by_default(
         result["flow_id"], {"currency": "none", "gateway_time_zone": "UTC"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The save reloads the entry: let it end with the test.
+    await hass.async_block_till_done()
     assert init_integration.options[CONF_ASSIST][CONF_ENABLED] is False
     assert init_integration.options[CONF_ASSIST][CONF_TRUSTED_NUMBERS] == []
 
