@@ -24,7 +24,6 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.eims.const import DOMAIN
-from custom_components.eims.notify_names import NotifyTarget, assign_names
 from simulator.testing import RunningSimulator
 
 from .common import async_set_up_account
@@ -238,15 +237,6 @@ async def test_eims_service_needs_one_account(
     with pytest.raises(ServiceValidationError) as err:
         await _notify(hass, "eims", "Hi", target="+447911123463")
     assert err.value.translation_key == "notify_account_ambiguous"
-
-
-def test_names_keep_the_oldest() -> None:
-    """The older of two same names keeps it; slugs ignore case and punctuation."""
-    first, second, third = (NotifyTarget(f"e{i}") for i in range(3))
-    names = assign_names(
-        [("02", second, "Family!"), ("01", first, "family"), ("03", third, "***")]
-    )
-    assert names == {first: "eims_family", second: "eims_family_2", third: "eims_2"}
 
 
 @pytest.mark.usefixtures("entry")

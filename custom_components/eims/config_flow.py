@@ -51,7 +51,7 @@ from .const import (
 )
 from .entry import EimsConfigEntry
 from .errors import form_error_key
-from .notify_names import next_service_name
+from .notify_names import async_get_notify_names
 from .options_flow import EimsOptionsFlow, push_report_url
 from .subentry_flow import DeviceSubentryFlow, RecipientSubentryFlow
 
@@ -146,6 +146,7 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
                 await self._async_abort_if_gateway_configured(data)
                 if not (errors := await _async_check(self, data)):
                     data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
+                    names = await async_get_notify_names(self.hass)
                     return self.async_create_entry(
                         title=f"{data[CONF_ACCOUNT]} @ {data[CONF_HOST]}",
                         data=data,
@@ -154,10 +155,7 @@ class EimsConfigFlow(ConfigFlow, domain=DOMAIN):
                             "webhook_url": push_report_url(
                                 self.hass, data[CONF_WEBHOOK_ID]
                             ),
-                            "notify_service": next_service_name(
-                                self._async_current_entries(include_ignore=False),
-                                data[CONF_ACCOUNT],
-                            ),
+                            "notify_service": names.next_name(data[CONF_ACCOUNT]),
                         },
                     )
         return self.async_show_form(

@@ -61,7 +61,7 @@ from .const import (
 from .entity import account_device_info
 from .entry import EimsConfigEntry
 from .errors import validation_error
-from .notify_names import NotifyTarget, service_names
+from .notify_names import NotifyNames, NotifyTarget, async_get_notify_names
 
 # Groups and blueprints pass one `data` to every platform: keys for others are ignored.
 NOTIFY_DATA_SCHEMA = vol.Schema(
@@ -170,7 +170,7 @@ async def async_get_service(
     """Return the service behind `notify.eims` and the per-account, per-recipient ones."""
     if discovery_info is None:
         return None
-    return EimsNotificationService()
+    return EimsNotificationService(await async_get_notify_names(hass))
 
 
 def _message_options(data: Any) -> MessageOptions:
@@ -195,13 +195,16 @@ class EimsNotificationService(BaseNotificationService):
     while there is one account.
     """
 
+    def __init__(self, names: NotifyNames) -> None:
+        """Serve the accounts and recipients under the names they hold."""
+        self._names = names
+
     @property
     def targets(self) -> dict[str, NotifyTarget]:
         """Return the loaded accounts and recipients by service name, less the prefix."""
-        entries = self.hass.config_entries.async_entries(DOMAIN)
         return {
             name.removeprefix(f"{DOMAIN}_"): target
-            for target, name in service_names(entries).items()
+            for target, name in self._names.names().items()
             if (entry := self.hass.config_entries.async_get_entry(target.entry_id))
             is not None
             and entry.state is ConfigEntryState.LOADED

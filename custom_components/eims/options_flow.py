@@ -55,7 +55,6 @@ from .const import (
     DEFAULT_RATE_LIMIT,
     DEFAULT_REPLIES_PER_HOUR,
     DEFAULT_TRACKING_WINDOW_HOURS,
-    DOMAIN,
     MAX_HISTORY_LIMIT,
     MAX_MAX_SEGMENTS,
     MAX_RATE_LIMIT,
@@ -64,7 +63,7 @@ from .const import (
     NUMBER_FORMAT_DIGITS,
     NUMBER_FORMAT_PLUS,
 )
-from .notify_names import service_names
+from .notify_names import async_get_notify_names
 from .numbers import async_parse, normalise_numbers
 from .text import listing
 
@@ -104,9 +103,9 @@ def push_report_url(hass: HomeAssistant, webhook_id: str) -> str:
         return "-"
 
 
-def notify_services(hass: HomeAssistant, entry: ConfigEntry) -> str:
+async def async_notify_services(hass: HomeAssistant, entry: ConfigEntry) -> str:
     """Return the entry's named notify services, the account's first, as the UI lists them."""
-    names = service_names(hass.config_entries.async_entries(DOMAIN))
+    names = (await async_get_notify_names(hass)).names()
     return ", ".join(
         f"notify.{name}"
         for target, name in names.items()
@@ -231,7 +230,9 @@ class EimsOptionsFlow(OptionsFlow):
             "webhook_url": push_report_url(
                 self.hass, self.config_entry.data[CONF_WEBHOOK_ID]
             ),
-            "notify_services": notify_services(self.hass, self.config_entry),
+            "notify_services": await async_notify_services(
+                self.hass, self.config_entry
+            ),
         }
         assist_fields = await async_assist_section(self.hass)
         if user_input is not None:

@@ -25,11 +25,10 @@ from .const import (
     CONF_MESSAGE_TYPE,
     CONF_NUMBERS,
     CONF_SENDER,
-    DOMAIN,
     MESSAGE_TYPE_MMS,
     MESSAGE_TYPE_SMS,
 )
-from .notify_names import NotifyTarget, next_service_name, service_names
+from .notify_names import NotifyNames, NotifyTarget, async_get_notify_names
 from .numbers import (
     NumberReading,
     ParsedNumbers,
@@ -73,17 +72,21 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
     _user_input: dict[str, Any]
     _data: dict[str, Any]
     _readings: list[NumberReading]
+    # The named notify actions, which the forms and the result name.
+    _names: NotifyNames
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Add a recipient; the notify platform adds its entity."""
+        self._names = await async_get_notify_names(self.hass)
         return await self._async_step_form(user_input, {})
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Change a recipient; the entry reloads so its entity shows the change."""
+        self._names = await async_get_notify_names(self.hass)
         subentry = self._get_reconfigure_subentry()
         return await self._async_step_form(
             user_input, {CONF_NAME: subentry.title, **subentry.data}
@@ -163,9 +166,10 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
 
     def _notify_service(self) -> str:
         """Return the named notify action of the recipient being changed."""
-        names = service_names(self.hass.config_entries.async_entries(DOMAIN))
         subentry_id = self._get_reconfigure_subentry().subentry_id
-        return "notify." + names[NotifyTarget(self._entry_id, subentry_id)]
+        return (
+            "notify." + self._names.names()[NotifyTarget(self._entry_id, subentry_id)]
+        )
 
     def _save(
         self, user_input: dict[str, Any], data: dict[str, Any]
@@ -183,10 +187,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             data=data,
             description="recipient_added",
             description_placeholders={
-                "notify_service": next_service_name(
-                    self.hass.config_entries.async_entries(DOMAIN),
-                    user_input[CONF_NAME],
-                )
+                "notify_service": self._names.next_name(user_input[CONF_NAME])
             },
         )
 
