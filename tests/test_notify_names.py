@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -11,10 +10,7 @@ from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.eims.const import DOMAIN
 from custom_components.eims.notify_names import (
@@ -166,9 +162,6 @@ async def test_names_survive_a_restart(
     assert _services(hass) == ["eims_demo", "eims_family_2"]
     assert await _sent_to(hass, simulator, "eims_family_2") == ["+447911123457"]
 
-    freezer.tick(timedelta(seconds=2))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
     assert hass_storage[NAMES_KEY]["data"] == {
         "held": {
             "account": {"name": "eims_demo", "base": "eims_demo"},

@@ -21,8 +21,6 @@ from .account.recipients import recipients
 from .const import CONF_ACCOUNT, DOMAIN
 from .store import EimsStore, store_key
 
-# A name change is rare and must outlive a crash: written within a second.
-NAMES_SAVE_DELAY: Final = 1
 # Nobody's key: a target not yet created, which may take no freed name.
 _NEWCOMER: Final = ""
 DATA_NOTIFY_NAMES: HassKey[NotifyNames] = HassKey(f"{DOMAIN}_notify_names")
@@ -156,7 +154,10 @@ class NotifyNames:
         """Return every account's and recipient's service name, naming newcomers."""
         wanted = list(self._wanted())
         if self._book.update(wanted):
-            self._store.async_delay_save(self._book.as_stored, NAMES_SAVE_DELAY)
+            # Rare, and must outlive a crash: written at once.
+            self._hass.async_create_task(
+                self._store.async_save(self._book.as_stored()), f"{DOMAIN} notify names"
+            )
         return {item.target: self._book.name(item.target) for item in wanted}
 
     @callback
