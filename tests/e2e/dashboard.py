@@ -47,7 +47,11 @@ def account_view(
     """
 
     def tile(
-        key: str, *state_content: str, columns: int = 6, vertical: bool = False
+        key: str,
+        *state_content: str,
+        columns: int = 6,
+        vertical: bool = False,
+        once_known: bool = False,
     ) -> dict[str, Any]:
         card: dict[str, Any] = {
             "type": "tile",
@@ -58,6 +62,11 @@ def account_view(
         }
         if state_content:
             card["state_content"] = list(state_content)
+        if once_known:
+            # Nothing sent or received yet: a fresh dashboard shows no "Unknown".
+            card["visibility"] = [
+                {"condition": "state", "entity": entities[key], "state_not": "unknown"}
+            ]
         return card
 
     received = entities["received_sms"]
@@ -87,15 +96,29 @@ def account_view(
                     tile("delivered", columns=4, vertical=True),
                     tile("failed", columns=4, vertical=True),
                     tile("awaiting_report", columns=12),
-                    tile("last_delivery_status", "state", "number", columns=12),
-                    tile("delivery_report", "event_type", "state", columns=12),
+                    tile(
+                        "last_delivery_status",
+                        "state",
+                        "number",
+                        columns=12,
+                        once_known=True,
+                    ),
+                    tile(
+                        "delivery_report",
+                        "event_type",
+                        "state",
+                        columns=12,
+                        once_known=True,
+                    ),
                 ],
             },
             {
                 "type": "grid",
                 "cards": [
                     {"type": "heading", "heading": "Inbox"},
-                    tile("received_sms", "sender", "state", columns=12),
+                    tile(
+                        "received_sms", "sender", "state", columns=12, once_known=True
+                    ),
                     {
                         "type": "markdown",
                         # Rendered by hass: what the event entity holds, as a user would quote it.

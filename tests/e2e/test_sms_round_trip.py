@@ -32,6 +32,7 @@ from .hass_api import HassApi
 from .hass_config import REPO
 
 DASHBOARD_PNG = REPO / "artifacts" / "dashboard.png"
+FRESH_DASHBOARD_PNG = REPO / "artifacts" / "dashboard-fresh.png"
 DASHBOARD_PATH = "eims-sms"
 RECIPIENT = "+31612345678"
 MESSAGE = "The front door opened at 03:12."
@@ -86,6 +87,7 @@ async def test_sms_round_trip_shows_on_a_dashboard(
     assert entities["last_delivery_status"] == f"sensor.{device}_last_delivery_status"
     assert entities["received_sms"] == f"event.{device}_received_sms"
     await _check_balances(hass_api, manual_account, entities)
+    await _screenshot_fresh_dashboard(hass_api, page, entry_id)
 
     message_ids = await _send_sms(hass_api, manual_account, entry_id)
     # The gift is spent first; the integration fetches balances right after a send.
@@ -280,6 +282,20 @@ async def _deliver(
         timeout=PROMPT,
     )
     assert report_event["attributes"]["event_type"] == "delivered"
+
+
+async def _screenshot_fresh_dashboard(
+    hass_api: HassApi, page: Page, entry_id: str
+) -> None:
+    """Before anything is sent or received, the counters read 0 and nothing reads Unknown."""
+    await account_dashboard(hass_api, DASHBOARD_PATH, entry_id)
+    await page.goto(f"{hass_api.hass_url}/{DASHBOARD_PATH}/sms")
+    for name in ("SMS sent", "Delivered", "Failed"):
+        tile = page.locator("hui-tile-card").filter(has_text=name)
+        await expect(tile.get_by_text("0", exact=True)).to_be_visible()
+    await expect(page.get_by_text("No SMS received yet.")).to_be_visible()
+    await expect(page.get_by_text("Unknown")).to_have_count(0)
+    await picture(page, FRESH_DASHBOARD_PNG)
 
 
 async def _screenshot_dashboard(hass_api: HassApi, page: Page, entry_id: str) -> None:
