@@ -37,6 +37,7 @@ EXPECTED = [
     "Settings → System → Home information",
     "Settings → Tools → Actions",
     "Settings → Devices & services → EIMS SMS Gateway → ⋮ → Copy entry ID",
+    "Settings → Tools → Actions",
     "Settings → Devices & services → EIMS SMS Gateway → Configure",
     "Settings → Voice assistants → Expose",
     "Settings → Devices & services → EIMS SMS Gateway → ⋮ → Delete",
