@@ -639,3 +639,34 @@ def test_logbook(hass: HomeAssistant) -> None:
         "message": f"“{ALARM}” got no reply in time",
         "icon": "mdi:message-question",
     }
+
+
+async def test_reply_read_during_reload_answers(
+    hass: HomeAssistant,
+    init_sim_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+) -> None:
+    """A reply in a getsms page the reload waits for still answers its question."""
+    ends = await attach(hass, {}, "eims.reply_received")
+    await ask(
+        hass,
+        init_sim_entry,
+        to=DAD,
+        question="Home? yes/no",
+        choices=["yes", "no"],
+        ask_id="home",
+    )
+    inject(simulator, DAD, "yes")
+    # The gateway hands the reply out, forgets it and holds the answer back (in real time).
+    simulator.state.add_fault(
+        {"kind": "hold", "seconds": 0.5, "endpoint": "getsms", "count": 1}
+    )
+    async_fire_time_changed(
+        hass, dt_util.utcnow() + UPDATE_INTERVAL + timedelta(seconds=1)
+    )
+    async with asyncio.timeout(10):
+        while simulator.state.accounts["demo"].inbound:
+            await asyncio.sleep(0.01)
+    assert await hass.config_entries.async_reload(init_sim_entry.entry_id)
+    await hass.async_block_till_done()
+    assert [(end["ask_id"], end["choice"]) for end in ends] == [("home", "yes")]

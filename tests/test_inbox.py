@@ -686,6 +686,11 @@ async def test_reload_during_getsms_loses_nothing(
     assert init_sim_entry.state is ConfigEntryState.LOADED
     assert [event.data["id"] for event in bus] == held_page
     assert stored(hass_storage, init_sim_entry)["pending"] == []
+    # Announced to every part of the account, the conversations too: none of them missing.
+    history = init_sim_entry.runtime_data.account.conversations.history
+    assert [message.text for message in history.messages()] == [
+        f"message {index}" for index in reversed(range(10))
+    ]
 
 
 async def test_unload_during_getsms_stores_the_page(

@@ -88,15 +88,15 @@ class EimsAccount:
 
     async def async_stop(self) -> None:
         """
-        Let sends in flight end, stop listening, write everything.
+        Let sends and a getsms page in flight end, stop listening, write everything.
 
-        A getsms page being read reaches the disk first; reports coming later are left
-        to the next account, which asks for them again.
+        The page's SMS reach the disk and every listener (the conversations, the questions'
+        replies) first; reports coming later are left to the next account, which asks again.
         """
         await self.sender.async_stop()
+        await self.inbox.async_stop()
         while self._stops:
             self._stops.pop()()
-        await self.inbox.async_stop()
         # Written at once, so a reload finds every message still waiting.
         await self.tracker.async_stop()
         await self.questions.async_flush()
