@@ -111,7 +111,7 @@ def main() -> int:
     )
     _write(longest_steps(results))
     _write()
-    checks = verdicts(results, memory)
+    checks = verdicts(results, memory, started)
     for check in checks:
         _write(f"[{'met' if check.met else 'MISSED'}] {check.text}")
     _write(

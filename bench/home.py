@@ -13,6 +13,7 @@ from typing import Any
 import uuid
 
 from homeassistant import loader
+from homeassistant.components.http.config import async_get_and_load_store
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -71,6 +72,11 @@ async def running_home() -> AsyncIterator[Home]:
             http = {"server_host": ["127.0.0.1"], "server_port": port}
             if not await async_setup_component(hass, "http", {"http": http}):
                 raise RuntimeError("the HTTP server did not set up")
+            # Confirmed as a user confirms a new address: unconfirmed, HTTP reverts to its
+            # last confirmed config after 5 minutes, which a run on a busy machine reaches.
+            http_store = await async_get_and_load_store(hass)
+            if http_store.pending is not None:
+                await http_store.async_promote_pending()
             # The helper marks hass running without the start event the server waits for.
             hass.bus.async_fire(EVENT_HOMEASSISTANT_START)
             await hass.async_block_till_done()

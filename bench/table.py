@@ -12,6 +12,7 @@ from .startup import RUNS, StartupResult
 
 MAX_STEP_TARGET = 0.050
 MEMORY_TARGET = 180
+IMPORT_TARGET = 0.080
 
 HEADERS = (
     "Scenario",
@@ -133,8 +134,10 @@ def _step(step: Step) -> str:
     )
 
 
-def verdicts(results: Sequence[Result], memory: MemoryResult | None) -> list[Verdict]:
-    """Check the targets: ratio 1.00 and short loop steps in every scenario, memory."""
+def verdicts(
+    results: Sequence[Result], memory: MemoryResult | None, started: StartupResult
+) -> list[Verdict]:
+    """Check the targets: ratio 1.00 and short loop steps in every scenario, memory, import."""
     checks = [
         Verdict(
             "request ratio 1.00 in every scenario: "
@@ -159,6 +162,13 @@ def verdicts(results: Sequence[Result], memory: MemoryResult | None) -> list[Ver
                 memory.per_message <= MEMORY_TARGET,
             )
         )
+    checks.append(
+        Verdict(
+            f"import of the integration, Assist off, <= {IMPORT_TARGET * 1000:.0f} ms of CPU: "
+            f"{started.import_cpu_seconds * 1000:.0f} ms (wall {started.import_seconds * 1000:.0f} ms)",
+            started.import_cpu_seconds <= IMPORT_TARGET,
+        )
+    )
     return checks
 
 
@@ -181,7 +191,7 @@ def startup_lines(result: StartupResult) -> str:
     return "\n".join(
         [
             f"Startup (median of {RUNS} runs):",
-            f"  import of the integration and its platforms, Assist off: {result.import_seconds * 1000:.0f} ms ({conversation})",
+            f"  import of the integration and its platforms, Assist off: {result.import_seconds * 1000:.0f} ms (CPU {result.import_cpu_seconds * 1000:.0f} ms; {conversation})",
             f"  entry setup until its {result.entities} entities are available, against the simulator: {result.setup_seconds * 1000:.0f} ms",
         ]
     )
