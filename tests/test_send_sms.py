@@ -286,6 +286,36 @@ async def test_insufficient_balance_issue(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "action", "data"),
+    [
+        ("sendsms", "send_sms", {}),
+        ("smsjob", "create_job", {"name": "job"}),
+    ],
+)
+async def test_locked_on_send_raises_the_polls_repair(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    init_sim_entry: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+    endpoint: str,
+    action: str,
+    data: dict[str, Any],
+) -> None:
+    """A send or job refused as locked raises the repair a poll would; an answer clears it."""
+    issue_id = f"account_locked_{init_sim_entry.entry_id}"
+    simulator.state.add_fault(
+        {"kind": "status", "endpoint": endpoint, "status": -13, "count": 1}
+    )
+    call = action_caller(hass, init_sim_entry, action)
+    with pytest.raises(HomeAssistantError) as err:
+        await call(numbers=[UK_MOBILE], message="Hi", **data)
+    assert err.value.translation_key == "account_locked"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    await call(numbers=[UK_MOBILE], message="Hi", **data)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
 async def test_auth_refused_on_send_starts_reauth(
     hass: HomeAssistant,
     simulator: RunningSimulator,

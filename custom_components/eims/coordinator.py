@@ -8,7 +8,6 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import (
     DataUpdateCoordinator,
     TimestampDataUpdateCoordinator,
@@ -16,10 +15,9 @@ from homeassistant.helpers.update_coordinator import (
 )
 
 from .account import EimsAccount
-from .api import Balance, EimsAuthError, EimsError, EimsStatusError
+from .api import Balance, EimsError
 from .const import BALANCE_INTERVAL, DOMAIN, LOGGER, UPDATE_INTERVAL
-from .errors import as_ha_error
-from .issues import ACCESS_ISSUES, async_clear_issues, async_raise_issue
+from .errors import async_gateway_answered, async_gateway_error
 
 
 async def _async_ask_gateway[T](
@@ -31,17 +29,13 @@ async def _async_ask_gateway[T](
     """Run one poll, turning the client's errors into the coordinator's, repairs included."""
     try:
         data = await request()
-    except EimsAuthError as err:
-        raise as_ha_error(err, ConfigEntryAuthFailed) from err
     except EimsError as err:
-        if isinstance(err, EimsStatusError) and err.reason in ACCESS_ISSUES:
-            async_raise_issue(hass, entry, err.reason)
-        failed = as_ha_error(err, UpdateFailed)
-        if retry_after is not None:
+        failed = async_gateway_error(hass, entry, err, polling=True)
+        if isinstance(failed, UpdateFailed) and retry_after is not None:
             failed.retry_after = retry_after.total_seconds()
         raise failed from err
     # The gateway refuses every request while locked or IP-limited: any answer clears them.
-    async_clear_issues(hass, entry, *ACCESS_ISSUES)
+    async_gateway_answered(hass, entry)
     return data
 
 

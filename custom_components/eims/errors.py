@@ -1,14 +1,26 @@
-"""The translated errors users see, in one place: the client's errors and input refused."""
+"""
+The translated errors users see, in one place: the client's errors and input refused.
+
+It is also the one policy for what a gateway error brings besides its text: the repair issue
+and the reauth. Sends, jobs, polls, guards and flows all go through it.
+"""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
 from homeassistant.helpers.translation import async_get_translations
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .api import (
+    EimsAuthError,
     EimsConnectionError,
     EimsError,
     EimsHttpError,
@@ -18,6 +30,12 @@ from .api import (
     EimsTimeoutError,
 )
 from .const import DOMAIN
+from .issues import (
+    ACCESS_ISSUES,
+    INSUFFICIENT_BALANCE,
+    async_clear_issues,
+    async_raise_issue,
+)
 
 # What the config flow's forms can say about a gateway that did not answer as it should.
 _FORM_ERRORS: Final = frozenset(
@@ -60,6 +78,52 @@ def as_ha_error[E: HomeAssistantError](
         translation_domain=DOMAIN,
         translation_key=error_key(err),
         translation_placeholders={"error": str(err), **placeholders},
+    )
+
+
+@callback
+def async_gateway_error(
+    hass: HomeAssistant, entry: ConfigEntry[Any], err: EimsError, *, polling: bool
+) -> HomeAssistantError:
+    """
+    Return the error to raise for a gateway error, after the reauth or repair it calls for.
+
+    A refused password is asked for again: a poll raises ConfigEntryAuthFailed (Home
+    Assistant starts the reauth and polls no more), a send starts the reauth itself. A
+    locked or IP-limited account, or a balance too low to send, gets its repair issue.
+    """
+    if isinstance(err, EimsAuthError):
+        if polling:
+            return as_ha_error(err, ConfigEntryAuthFailed)
+        entry.async_start_reauth(hass)
+    elif isinstance(err, EimsStatusError) and err.reason in (
+        *ACCESS_ISSUES,
+        INSUFFICIENT_BALANCE,
+    ):
+        async_raise_issue(hass, entry, err.reason)
+    return as_ha_error(err, UpdateFailed if polling else HomeAssistantError)
+
+
+@callback
+def async_gateway_answered(
+    hass: HomeAssistant, entry: ConfigEntry[Any], *, sent: bool = False
+) -> None:
+    """Clear the repairs an answer resolves: any, locked and IP-limited; a send, balance."""
+    async_clear_issues(hass, entry, *ACCESS_ISSUES)
+    if sent:
+        async_clear_issues(hass, entry, INSUFFICIENT_BALANCE)
+
+
+@callback
+def async_refusal(
+    hass: HomeAssistant, entry: ConfigEntry[Any], key: str, **placeholders: str
+) -> HomeAssistantError:
+    """Return the error for a send refused on our side; its repair issue says the same."""
+    async_raise_issue(hass, entry, key, **placeholders)
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.util import dt as dt_util
 
@@ -18,10 +17,10 @@ from ..const import (
     CONF_DUPLICATE_WINDOW,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_DUPLICATE_WINDOW,
-    DOMAIN,
     LOGGER,
 )
-from ..issues import DAILY_LIMIT_REACHED, async_clear_issues, async_raise_issue
+from ..errors import async_refusal
+from ..issues import DAILY_LIMIT_REACHED, async_clear_issues
 from ..numbers import mask_number
 from ..store import SAVE_DELAY, EntryStore, StoreName
 from .guard_rules import DailyBudget, DuplicateFilter
@@ -124,13 +123,8 @@ class SpendingGuard:
                 "cost": str(cost),
                 "entry_title": self._entry.title,
             }
-            async_raise_issue(
+            raise async_refusal(
                 self._hass, self._entry, DAILY_LIMIT_REACHED, **placeholders
-            )
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=DAILY_LIMIT_REACHED,
-                translation_placeholders=placeholders,
             )
         self._budget.used += cost
         self._store.async_delay_save(self._data, SAVE_DELAY)

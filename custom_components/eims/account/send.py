@@ -15,13 +15,11 @@ from homeassistant.exceptions import HomeAssistantError
 
 from ..api import (
     Accepted,
-    EimsAuthError,
     EimsCannotConnectError,
     EimsClient,
     EimsConnectionError,
     EimsError,
     EimsPartialSendError,
-    EimsStatusError,
     EimsTimeoutError,
     EimsValidationError,
     SendRequest,
@@ -31,13 +29,7 @@ from ..api import (
     format_gateway_time,
 )
 from ..const import DOMAIN, LOGGER
-from ..errors import as_ha_error, validation_error
-from ..issues import (
-    ACCESS_ISSUES,
-    INSUFFICIENT_BALANCE,
-    async_clear_issues,
-    async_raise_issue,
-)
+from ..errors import async_gateway_answered, async_gateway_error, validation_error
 from ..numbers import mask_number
 from ..segments import SegmentInfo
 from ..text import listing
@@ -77,20 +69,6 @@ class SendOutcome:
             "segments": self.segments.segments,
             "encoding": self.segments.encoding,
         }
-
-
-def gateway_error(
-    hass: HomeAssistant, entry: ConfigEntry[Any], err: EimsError
-) -> HomeAssistantError:
-    """Translate a refused send or job, raising the repair issue the cause calls for."""
-    if isinstance(err, EimsAuthError):
-        entry.async_start_reauth(hass)
-    elif isinstance(err, EimsStatusError) and err.reason in (
-        *ACCESS_ISSUES,
-        INSUFFICIENT_BALANCE,
-    ):
-        async_raise_issue(hass, entry, err.reason)
-    return as_ha_error(err, HomeAssistantError)
 
 
 class Sender:
@@ -185,7 +163,10 @@ class Sender:
                     translation_placeholders={"name": job.name},
                 ) from err
             except EimsError as err:
-                raise gateway_error(self._hass, self._entry, err) from err
+                raise async_gateway_error(
+                    self._hass, self._entry, err, polling=False
+                ) from err
+            async_gateway_answered(self._hass, self._entry)
             # A job's messages get their ids on the gateway: only the balance moves.
             self._async_sent()
             return job_id
@@ -292,7 +273,9 @@ class Sender:
             self._spending.settle(
                 request, segments, accepted.success if accepted else 0
             )
-            raise gateway_error(self._hass, self._entry, cause) from err
+            raise async_gateway_error(
+                self._hass, self._entry, cause, polling=False
+            ) from err
         LOGGER.debug(
             "Sent to %s numbers (%s): %s accepted, %s failed",
             numbers,
@@ -301,7 +284,7 @@ class Sender:
             result.fail,
         )
         self._spending.settle(request, segments, result.success)
-        async_clear_issues(self._hass, self._entry, INSUFFICIENT_BALANCE)
+        async_gateway_answered(self._hass, self._entry, sent=True)
         self._async_sent()
         # On disk before the caller hears of the ids: a crash now loses none of them.
         await self._tracker.async_flush()
