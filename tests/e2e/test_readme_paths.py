@@ -7,6 +7,7 @@ last is clicked as a user would, and the last one must be on screen.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.async_api import Locator, Page, expect
 import pytest
@@ -76,6 +77,10 @@ async def test_readme_path_exists_in_the_frontend(
     await add_entry(hass_api, e2e_stack)
     first, *steps, last = path.split(ARROW)
     await page.goto(hass_api.hass_url)
+    # The frontend moves "/" to the default dashboard (a redirect that would undo a click made
+    # before it): the sidebar is used once that dashboard is shown.
+    await page.wait_for_url(lambda url: urlsplit(url).path != "/")
+    await expect(page.locator("hui-view").first).to_be_visible()
     await page.locator("ha-sidebar").get_by_text(first, exact=True).click()
     picker = None
     for label in steps:
