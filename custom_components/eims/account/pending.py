@@ -133,7 +133,7 @@ class PendingMessages:
         """
         Return the stored form: one column per field, numbers packed.
 
-        Columns are built by C-level iteration: 100,000 messages take a few ms.
+        Columns are built by C-level iteration: 100,000 messages take about 10 ms.
         """
         codes = self._codes.values()
         groups = list(map(_GROUP_MASK.__and__, codes))
