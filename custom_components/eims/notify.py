@@ -25,8 +25,8 @@ from homeassistant.components.notify import (
     async_reload,
 )
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState, ConfigSubentry
-from homeassistant.const import CONF_NAME, Platform
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.const import CONF_NAME, EVENT_CORE_CONFIG_UPDATE, Platform
+from homeassistant.core import Event, HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     config_validation as cv,
@@ -61,6 +61,7 @@ from .const import (
 from .entity import account_device_info
 from .entry import EimsConfigEntry
 from .errors import validation_error
+from .notify_help import async_describe_services
 from .notify_names import NotifyNames, NotifyTarget, async_get_notify_names
 
 # Groups and blueprints pass one `data` to every platform: keys for others are ignored.
@@ -148,18 +149,32 @@ def async_setup_notify_services(hass: HomeAssistant, config: ConfigType) -> None
         eager_start=True,
     )
 
+    @callback
+    def async_language_changed(_event: Event[Mapping[str, Any]]) -> None:
+        # Their descriptions are in Home Assistant's language.
+        _async_refresh_services(hass)
+
+    hass.bus.async_listen(
+        EVENT_CORE_CONFIG_UPDATE,
+        async_language_changed,
+        event_filter=callback(lambda data: "language" in data),
+    )
+
 
 @callback
 def async_follow_notify_services(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Register or remove the entry's named services as it loads or starts unloading."""
+    entry.async_on_unload(
+        entry.async_on_state_change(callback(lambda: _async_refresh_services(hass)))
+    )
 
-    @callback
-    def async_state_changed() -> None:
-        hass.async_create_background_task(
-            async_reload(hass, DOMAIN), f"{DOMAIN} notify services"
-        )
 
-    entry.async_on_unload(entry.async_on_state_change(async_state_changed))
+@callback
+def _async_refresh_services(hass: HomeAssistant) -> None:
+    """Register, remove and describe the named services anew."""
+    hass.async_create_background_task(
+        async_reload(hass, DOMAIN), f"{DOMAIN} notify services"
+    )
 
 
 async def async_get_service(
@@ -223,6 +238,10 @@ class EimsNotificationService(BaseNotificationService):
                     partial(self._async_send_to_account, target),
                     schema=NOTIFY_SERVICE_SCHEMA,
                 )
+        # Home Assistant's own text names no recipient ("using the eims_family integration").
+        await async_describe_services(
+            self.hass, {DOMAIN: None, **self.registered_targets}
+        )
 
     async def _async_send_to_account(
         self, account: NotifyTarget, call: ServiceCall
