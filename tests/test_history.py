@@ -279,6 +279,8 @@ async def test_bound_is_an_option(
         ({"limit": 1001}, "messages_limit_out_of_range"),
         ({"direction": "both"}, "messages_direction_invalid"),
         ({"number": "mum"}, "messages_number_invalid"),
+        ({"number": ""}, "messages_number_invalid"),
+        ({"number": "   "}, "messages_number_invalid"),
         ({"config_entry_id": "nope"}, "service_config_entry_not_found"),
     ],
 )

@@ -55,7 +55,7 @@ async def async_get_messages(call: ServiceCall) -> ServiceResponse:
             ) from err
     number = None
     if (written_number := call.data.get(ATTR_NUMBER)) is not None:
-        if (number := conversations.find_number(written_number)) is None:
+        if (number := await conversations.async_find_number(written_number)) is None:
             raise validation_error("messages_number_invalid", number=written_number)
     messages = conversations.history.messages(
         number=number, direction=direction, limit=limit

@@ -14,6 +14,7 @@ from homeassistant.util.json import JsonValueType
 
 from ..api import Accepted, InboundSms
 from ..const import CONF_HISTORY_LIMIT, DEFAULT_HISTORY_LIMIT
+from ..numbers import async_parse
 from ..store import EntryStore, StoreName
 from .delivery_status import DeliveryReport
 from .history import Message, MessageHistory, StoredMessage, as_dict, thread_number
@@ -81,10 +82,17 @@ class Conversations:
         """Return the conversation's number of a number however written."""
         return thread_number(written, country=self._hass.config.country)
 
-    def find_number(self, written: str) -> str | None:
+    async def async_find_number(self, written: str) -> str | None:
         """Return the conversation's number a user means; None: no number, no sender ID."""
-        number = self.number(written)
-        if number[0] == "+" or number.isdigit() or number in self.history.numbers():
+        # In the executor: a national spelling may read its country's numbering plan from disk.
+        number = await async_parse(
+            self._hass, lambda country: thread_number(written, country=country)
+        )
+        if (
+            number.startswith("+")
+            or number.isdigit()
+            or number in self.history.numbers()
+        ):
             return number
         return None
 
