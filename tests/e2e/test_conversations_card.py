@@ -127,6 +127,14 @@ async def test_conversations_card(
     assert len(await _sendsms(hass_api, manual_account)) == sent_before + 1
     assert await page.evaluate("() => window.eimsSamePage") is True
     await _pictures(page, card, "en")
+    # The same text again at once: the repeat guard holds it back, and the card says so.
+    await card.locator(".thread-item", has_text=CONTACT).click()
+    await box.fill(REPLY)
+    await box.press("Enter")
+    await expect(card.locator(".error")).to_contain_text("repeat guard")
+    await expect(box).to_have_value(REPLY)
+    await expect(card.locator(".sent .bubble")).to_have_text([REPLY])
+    assert len(await _sendsms(hass_api, manual_account)) == sent_before + 1
 
     await page.evaluate("() => localStorage.setItem('selectedLanguage', '\"de\"')")
     await page.reload()

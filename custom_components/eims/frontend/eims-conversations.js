@@ -10,6 +10,7 @@ const STRINGS = {
     unread: "Unread: {count}",
     send_failed: "Not sent: {error}",
     load_failed: "The messages could not be loaded: {error}",
+    repeat: "Not sent again: the same text went to this number moments ago (repeat guard).",
   },
   de: {
     title: "Unterhaltungen",
@@ -20,6 +21,7 @@ const STRINGS = {
     unread: "Ungelesen: {count}",
     send_failed: "Nicht gesendet: {error}",
     load_failed: "Die Nachrichten konnten nicht geladen werden: {error}",
+    repeat: "Nicht erneut gesendet: Derselbe Text ging gerade erst an diese Nummer (Wiederholungssperre).",
   },
   nl: {
     title: "Gesprekken",
@@ -30,6 +32,7 @@ const STRINGS = {
     unread: "Ongelezen: {count}",
     send_failed: "Niet verstuurd: {error}",
     load_failed: "De berichten konden niet worden geladen: {error}",
+    repeat: "Niet opnieuw verstuurd: dezelfde tekst ging net al naar dit nummer (herhalingsbeveiliging).",
   },
   fr: {
     title: "Conversations",
@@ -40,6 +43,7 @@ const STRINGS = {
     unread: "Non lus : {count}",
     send_failed: "Non envoyé : {error}",
     load_failed: "Impossible de charger les messages : {error}",
+    repeat: "Non renvoyé : le même texte vient d'être envoyé à ce numéro (anti-répétition).",
   },
   es: {
     title: "Conversaciones",
@@ -50,6 +54,7 @@ const STRINGS = {
     unread: "No leídos: {count}",
     send_failed: "No enviado: {error}",
     load_failed: "No se pudieron cargar los mensajes: {error}",
+    repeat: "No se volvió a enviar: el mismo texto acaba de ir a este número (protección contra repeticiones).",
   },
   "zh-Hans": {
     title: "会话",
@@ -60,6 +65,7 @@ const STRINGS = {
     unread: "未读：{count}",
     send_failed: "未发送：{error}",
     load_failed: "无法加载消息：{error}",
+    repeat: "未再次发送：相同内容刚刚已发送到此号码（重复发送保护）。",
   },
 };
 // mdi:send and mdi:account.
@@ -446,13 +452,19 @@ class ConversationsView extends HTMLElement {
     this._sending = this._send.disabled = true;
     this._error.textContent = "";
     try {
-      await this._hass.callService(
+      const { response } = await this._hass.callService(
         "eims",
         "send_sms",
         { config_entry_id: this._config.config_entry_id, numbers: [number], message: text },
         undefined,
         false,
+        true,
       );
+      // The repeat guard held it back: no error, but nothing went either; the text stays.
+      if (response?.suppressed?.length) {
+        this._error.textContent = this._strings.repeat;
+        return;
+      }
       // What was typed while it went stays for the next message.
       if (this._input.value === text) this._input.value = "";
       this._stick = true;
