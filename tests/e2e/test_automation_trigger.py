@@ -11,7 +11,7 @@ from playwright.async_api import Page, expect
 
 from .browser import picture
 from .conftest import ARTIFACTS, E2eStack
-from .gateway_entry import add_entry, entity_ids, remove_entries
+from .gateway_entry import add_entry, entity_ids, remove_entries, wait_for_state
 from .hass_api import HassApi
 
 TRIGGERS = {
@@ -127,11 +127,17 @@ async def test_editor_creates_sms_trigger(
         await hass_api.simulator_control(
             f"/accounts/{account}/inbound", {"from": sender, "content": content}
         )
-    sensor = (await entity_ids(hass_api, entry_id))["sms_sent"]
-    await hass_api.call_service("homeassistant", "update_entity", {"entity_id": sensor})
-    traces = await wait_for_traces(hass_api, automation_id, 1)
-    # Both SMS came in one poll: a second run would have been traced by now.
-    await asyncio.sleep(1)
+    entities = await entity_ids(hass_api, entry_id)
+    await hass_api.call_service(
+        "homeassistant", "update_entity", {"entity_id": entities["sms_sent"]}
+    )
+    # Both SMS are announced in order, each trigger checked as it is: once the last one
+    # is the entity's, the stranger's was turned down and Mum's run traced.
+    await wait_for_state(
+        hass_api,
+        entities["received_sms"],
+        lambda state: state["attributes"].get("text") == "Garage, CLOSE!",
+    )
     traces = await wait_for_traces(hass_api, automation_id, 1)
     assert [trace["trigger"] for trace in traces] == [f"SMS from {MUM}"]
     await hass_api.rest("DELETE", f"/api/config/automation/config/{automation_id}")
