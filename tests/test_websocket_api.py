@@ -151,7 +151,7 @@ async def test_unknown_or_unloaded_account(
     family_entry: MockConfigEntry,
     command: str,
 ) -> None:
-    """An account that does not exist or is not loaded is a clear error."""
+    """An account that does not exist or is not loaded is the actions' translated error."""
     extra = {"number": MUM} if command == MARK_READ else {}
     client = await hass_ws_client()
     await client.send_json_auto_id(
@@ -160,7 +160,10 @@ async def test_unknown_or_unloaded_account(
     result = await client.receive_json()
     assert result["error"] == {
         "code": "not_found",
-        "message": "No EIMS account with config entry ID nope",
+        "message": "Integration eims config entry with ID nope was not found",
+        "translation_domain": "homeassistant",
+        "translation_key": "service_config_entry_not_found",
+        "translation_placeholders": {"domain": "eims", "entry_id": "nope"},
     }
     assert await hass.config_entries.async_unload(family_entry.entry_id)
     await client.send_json_auto_id(
@@ -169,7 +172,13 @@ async def test_unknown_or_unloaded_account(
     result = await client.receive_json()
     assert result["error"] == {
         "code": "not_loaded",
-        "message": "The EIMS account demo @ 127.0.0.1 is not loaded (not_loaded)",
+        "message": "Config entry demo @ 127.0.0.1 for integration eims is not loaded",
+        "translation_domain": "homeassistant",
+        "translation_key": "service_config_entry_not_loaded",
+        "translation_placeholders": {
+            "domain": "eims",
+            "entry_title": "demo @ 127.0.0.1",
+        },
     }
 
 

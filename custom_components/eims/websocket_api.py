@@ -12,6 +12,8 @@ from typing import Any, Final
 from homeassistant.components import websocket_api
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import service
 import probatio
 
 from .account.conversations import Conversations
@@ -21,6 +23,8 @@ from .entry import EimsConfigEntry
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ERR_NOT_LOADED: Final = "not_loaded"
+# Home Assistant's translation key of an entry that is not loaded (service.async_get_config_entry).
+NOT_LOADED_KEY: Final = "service_config_entry_not_loaded"
 
 
 @callback
@@ -33,21 +37,26 @@ def async_setup_websocket_api(hass: HomeAssistant) -> None:
 def _loaded_entry(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> EimsConfigEntry | None:
-    """Return the account a command names; None, the error sent, when it cannot be read."""
-    entry_id = msg[ATTR_CONFIG_ENTRY_ID]
-    entry: EimsConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-    if entry is None or entry.domain != DOMAIN:
-        connection.send_error(
-            msg["id"],
-            websocket_api.ERR_NOT_FOUND,
-            f"No EIMS account with config entry ID {entry_id}",
+    """
+    Return the account a command names; None, the error sent, when it cannot be read.
+
+    The error is the actions' own (Home Assistant's translated "not found" or "not loaded"),
+    so the card shows it in the user's language, during a reload too.
+    """
+    try:
+        entry: EimsConfigEntry = service.async_get_config_entry(
+            hass, DOMAIN, msg[ATTR_CONFIG_ENTRY_ID]
         )
-        return None
-    if entry.state is not ConfigEntryState.LOADED:
+    except ServiceValidationError as err:
         connection.send_error(
             msg["id"],
-            ERR_NOT_LOADED,
-            f"The EIMS account {entry.title} is not loaded ({entry.state.value})",
+            ERR_NOT_LOADED
+            if err.translation_key == NOT_LOADED_KEY
+            else websocket_api.ERR_NOT_FOUND,
+            str(err),
+            translation_key=err.translation_key,
+            translation_domain=err.translation_domain,
+            translation_placeholders=err.translation_placeholders,
         )
         return None
     return entry

@@ -145,6 +145,17 @@ async def test_conversations_card(
     # Only the picker's own examples of picture cards asked for the internet.
     assert [url for url in refused_requests if "/stub_config/" not in url] == []
 
+    # The account switched off: the card says why, in the user's language (Home Assistant's
+    # own words for an entry that is not loaded), not in English.
+    await hass_api.ws_command(
+        "config_entries/disable", entry_id=entry_id, disabled_by="user"
+    )
+    await page.reload()
+    await expect(card.locator(".note.error")).to_have_text(
+        "Die Nachrichten konnten nicht geladen werden: Konfigurationseintrag"
+        f" {entry['title']} zur Integration {DOMAIN} ist nicht geladen."
+    )
+
 
 async def test_thousand_message_thread(
     hass_api: HassApi, e2e_stack: E2eStack, manual_account: str, page: Page

@@ -257,10 +257,10 @@ class ConversationsView extends HTMLElement {
           if (subscription.closed) unsubscribe();
           else subscription.unsubscribe = unsubscribe;
         },
-        (err) => {
+        async (err) => {
           if (subscription.closed) return;
-          this._failure = err.message;
-          this._render();
+          this._failure = await this._errorText(err);
+          if (!subscription.closed) this._render();
         },
       );
     this._render();
@@ -439,7 +439,7 @@ class ConversationsView extends HTMLElement {
       }
       this._render();
     } catch (err) {
-      this._error.textContent = err.message;
+      this._error.textContent = await this._errorText(err);
     } finally {
       this._marking.delete(number);
     }
