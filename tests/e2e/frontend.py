@@ -88,7 +88,8 @@ async def fill_field(page: Page, label_text: str, value: str) -> None:
 
 async def choose(page: Page, label_text: str, option: str) -> None:
     """Pick `option` in the drop-down field labelled `label_text`."""
-    await field(flow_form(page), label_text).first.click()
+    # On its label: the middle of a field with a long help text is that text.
+    await field(flow_form(page), label_text).first.get_by_text(label_text).first.click()
     await page.get_by_text(option, exact=True).first.click()
 
 
