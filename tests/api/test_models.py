@@ -156,3 +156,33 @@ def test_send_request_is_frozen_and_hashable() -> None:
     request = SendRequest(["1", "2"], "x")
     assert request.numbers == ("1", "2")
     assert hash(request) == hash(SendRequest(("1", "2"), "x"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "20171001123015",
+        "20240229000000",
+        "20230229000000",
+        "20171301120000",
+        "20171001246000",
+        "20171001235960",
+        "00000101000000",
+        "00010101000000",
+        "99991231235959",
+        *(f"{n:014d}" for n in range(0, 10**14, 7_777_777_777_777)),
+    ],
+)
+def test_gateway_time_read_as_strptime_reads_it(text: str) -> None:
+    """Read by position, a gateway time is what strptime makes of it, or refused alike."""
+    try:
+        expected: datetime | None = datetime.strptime(text, "%Y%m%d%H%M%S").replace(
+            tzinfo=UTC
+        )
+    except ValueError:
+        expected = None
+    try:
+        read: datetime | None = parse_gateway_time(text, UTC)
+    except EimsResponseError:
+        read = None
+    assert read == expected

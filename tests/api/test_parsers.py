@@ -10,12 +10,14 @@ import pytest
 from custom_components.eims.api import (
     DeliverStatus,
     EimsAuthError,
+    EimsError,
     EimsResponseError,
     EimsStatusError,
     ReportCounters,
     SendStatus,
 )
 from custom_components.eims.api.parsers import (
+    FlatPairs,
     add_counters,
     decode_content,
     decode_reply,
@@ -204,3 +206,49 @@ def test_sms_row_keeps_message_with_bad_time() -> None:
 def test_sms_row_invalid(row: object) -> None:
     with pytest.raises(EimsResponseError):
         parse_sms_row(row, UTC)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"status":0,"success":2,"fail":0,"array":[["447911123456",5],["10010",6]]}',
+        b'{"status": 0, "array": [ [ "447911123456" , 5 ] , [10010, "6"] ] }',
+        b'{"status":0,"array":[]}',
+        # Anything but plain pairs is read as written, with the same result or error.
+        b'{"status":0,"array":[["447911123456",5],["10010",6,7]]}',
+        b'{"status":0,"array":[["44791\\u0031123456",5]]}',
+        b'{"status":0,"array":["447911123456",5]}',
+        b'{"status":0,"array":[["447911123456",5],[["10010"],6]]}',
+        b'{"status":0,"array":[["447911123456",5],{"n":1}]}',
+        b'{"status":0,"array":[["447911123456",5]],"note":"[\\"x\\",1]"}',
+        b'{"status":-10,"array":[["447911123456",5]]}',
+        b'{"status":0,"array":[["447911123456",5]]',
+        b'{"status":0,"array":[["447911123456",null]]}',
+    ],
+)
+def test_send_reply_read_flat_as_written(body: bytes) -> None:
+    """The flat read of a sendsms reply gives what reading it as written gives."""
+    sent = ["447911123456", "10010"]
+
+    def read(*, flat_pairs: bool) -> object:
+        try:
+            return parse_send_reply(decode_reply(body, flat_pairs=flat_pairs), sent)
+        except EimsError as err:
+            return type(err)
+
+    assert read(flat_pairs=True) == read(flat_pairs=False)
+
+
+def test_send_reply_of_plain_pairs_is_one_flat_list() -> None:
+    """10,000 accepted numbers are one list for the garbage collector, not 10,001."""
+    body = (
+        b'{"status":0,"array":['
+        + b",".join(b'["4479111%05d",%d]' % (i, i) for i in range(10_000))
+        + b"]}"
+    )
+    data = decode_reply(body, flat_pairs=True)
+    assert isinstance(data["array"], FlatPairs)
+    assert len(data["array"]) == 20_000
+    reply = parse_send_reply(data, [f"4479111{i:05d}" for i in range(10_000)])
+    assert reply.accepted[9_999] == "447911109999"
+    assert reply.success == 10_000

@@ -144,6 +144,7 @@ class EimsClient:
                     "/sendsms",
                     batch.fields(),
                     partial(parse_send_reply, sent=batch.numbers),
+                    flat_pairs=True,
                 )
             except EimsError as err:
                 if result.requests:
@@ -156,6 +157,8 @@ class EimsClient:
             result.requests += 1
             if on_accepted is not None:
                 on_accepted(reply.accepted)
+            # A reply of 10,000 read and handed on is one loop step; the next request another.
+            await asyncio.sleep(0)
         return result
 
     async def get_reports(self, ids: Sequence[int]) -> ReportResult:

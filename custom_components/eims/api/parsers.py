@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import tzinfo
 from decimal import Decimal, InvalidOperation
 import json
@@ -40,6 +40,13 @@ type Reply = dict[str, Any]
 
 # The spec's smsjob sample reply `{"status":, "jobid":2}` has no status value.
 _EMPTY_STATUS = re.compile(rb'("status"\s*:\s*)(?=[,}])')
+# A [number, id] entry of a sendsms reply's array, with two plain values (no escapes).
+_SEND_ENTRY = re.compile(rb'\[\s*("[^"\\]*"|-?[0-9]+)\s*,\s*("[^"\\]*"|-?[0-9]+)\s*\]')
+
+
+class FlatPairs(list[object]):
+    """A sendsms array read flat: number, id, number, id... (see `decode_reply`)."""
+
 
 _COUNTER_KEYS = {
     "success": "success",
@@ -53,10 +60,21 @@ _COUNTER_KEYS = {
 }
 
 
-def decode_reply(body: bytes, *, allow_empty_status: bool = False) -> Reply:
-    """Decode a reply body into a JSON object and raise for a non-zero status."""
+def decode_reply(
+    body: bytes, *, allow_empty_status: bool = False, flat_pairs: bool = False
+) -> Reply:
+    """
+    Decode a reply body into a JSON object and raise for a non-zero status.
+
+    With `flat_pairs`, an `array` of [number, id] pairs (sendsms) is read as one FlatPairs list
+    when every entry is a plain pair: 10,000 lists of two would each be an object for Python's
+    garbage collector to walk while it runs over all of Home Assistant's, one loop step long.
+    Any other array is read as written.
+    """
     if allow_empty_status:
         body = _EMPTY_STATUS.sub(rb"\g<1>null", body)
+    if flat_pairs and (flat := _flat_pairs(body)) is not None:
+        return flat
     try:
         data = json.loads(body)
     except ValueError, RecursionError:
@@ -68,6 +86,27 @@ def decode_reply(body: bytes, *, allow_empty_status: bool = False) -> Reply:
     status = as_int(data.get("status"), "status")
     if status != 0:
         raise status_error(status)
+    return data
+
+
+def _flat_pairs(body: bytes) -> Reply | None:
+    """Return a successful reply with its array of plain pairs flat; None for any other."""
+    flat = _SEND_ENTRY.sub(rb"\1,\2", body)
+    if flat == body:
+        return None
+    try:
+        data = json.loads(flat)
+    except ValueError, RecursionError:
+        return None
+    if (
+        not isinstance(data, dict)
+        or data.get("status") not in (0, "0")
+        or not isinstance(array := data.get("array"), list)
+        or len(array) % 2
+        or any(isinstance(value, (list, dict)) for value in array)
+    ):
+        return None
+    data["array"] = FlatPairs(array)
     return data
 
 
@@ -109,13 +148,10 @@ def parse_send_reply(data: Mapping[str, Any], sent: Sequence[str]) -> SendReply:
     by_digits = dict(zip(sent_keys, sent, strict=True))
     accepted: Accepted = {}
     accepted_keys: set[str] = set()
-    for entry in as_list(data.get("array", []), "array"):
-        fields = as_list(entry, "array entry")
-        if len(fields) != 2:
-            raise EimsResponseError(f"Send entry has {len(fields)} fields, not 2")
-        returned = as_number(fields[0], "number")
+    for returned_value, id_value in _send_entries(data.get("array", [])):
+        returned = as_number(returned_value, "number")
         key = _reply_key(returned)
-        accepted[as_int(fields[1], "id")] = by_digits.get(key, returned)
+        accepted[as_int(id_value, "id")] = by_digits.get(key, returned)
         accepted_keys.add(key)
     failed = [
         FailedNumber(number=number, reason="not_accepted")
@@ -130,6 +166,22 @@ def parse_send_reply(data: Mapping[str, Any], sent: Sequence[str]) -> SendReply:
         accepted=accepted,
         failed=failed,
     )
+
+
+def _send_entries(array: object) -> Iterator[tuple[object, object]]:
+    """Return the [number, id] entries of a sendsms array, read flat or as written."""
+    if isinstance(array, FlatPairs):
+        values = iter(array)
+        return zip(values, values, strict=True)
+    return (_send_entry(entry) for entry in as_list(array, "array"))
+
+
+def _send_entry(entry: object) -> tuple[object, object]:
+    """Return the number and id of one entry of a sendsms array as written."""
+    fields = as_list(entry, "array entry")
+    if len(fields) != 2:
+        raise EimsResponseError(f"Send entry has {len(fields)} fields, not 2")
+    return fields[0], fields[1]
 
 
 def _is_numeric(value: object) -> bool:

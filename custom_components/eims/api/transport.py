@@ -180,6 +180,7 @@ class Transport:
         *,
         repeatable: bool,
         allow_empty_status: bool,
+        flat_pairs: bool,
     ) -> Reply:
         """
         Make one request and decode its reply; in encrypted mode, never refuse a right password.
@@ -191,14 +192,18 @@ class Transport:
         """
         body = await self._transfer(method, path, fields, repeatable=repeatable)
         try:
-            return decode_reply(body, allow_empty_status=allow_empty_status)
+            return decode_reply(
+                body, allow_empty_status=allow_empty_status, flat_pairs=flat_pairs
+            )
         except EimsAuthError:
             if not self._credentials.encrypted:
                 raise
         _LOGGER.debug("%s %s: refused; asking once more with a fresh seq", method, path)
         self._credentials.seq_source.skip_to(int(time.time()))
         body = await self._transfer(method, path, fields, repeatable=repeatable)
-        return decode_reply(body, allow_empty_status=allow_empty_status)
+        return decode_reply(
+            body, allow_empty_status=allow_empty_status, flat_pairs=flat_pairs
+        )
 
     async def call[T](
         self,
@@ -209,6 +214,7 @@ class Transport:
         *,
         repeatable: bool = False,
         allow_empty_status: bool = False,
+        flat_pairs: bool = False,
     ) -> T:
         """Make one API call and parse its reply, counting failures in the stats."""
         try:
@@ -219,6 +225,7 @@ class Transport:
                     fields,
                     repeatable=repeatable,
                     allow_empty_status=allow_empty_status,
+                    flat_pairs=flat_pairs,
                 )
             return parse(reply)
         except EimsError as err:

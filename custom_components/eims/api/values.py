@@ -37,11 +37,20 @@ def parse_gateway_time(value: int | str, tz: tzinfo) -> datetime:
     text = str(value) if isinstance(value, (int, str)) else ""
     if len(text) != _GATEWAY_DIGITS or not text.isascii() or not text.isdigit():
         raise EimsResponseError(f"Not a gateway time: {value!r}")
+    # Read by position, as strptime would with _GATEWAY_FORMAT, at a tenth of its cost: a
+    # poll reads two of these per report, 20,000 in a poll of 10,000.
     try:
-        naive = datetime.strptime(text, _GATEWAY_FORMAT)  # noqa: DTZ007
+        return datetime(
+            int(text[:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[8:10]),
+            int(text[10:12]),
+            int(text[12:]),
+            tzinfo=tz,
+        )
     except ValueError:
         raise EimsResponseError(f"Not a gateway time: {value!r}") from None
-    return naive.replace(tzinfo=tz)
 
 
 def is_gateway_time(value: int) -> bool:
